@@ -1,0 +1,99 @@
+// A JID as a prepared, immutable value (RFC 7622 §3). Parsing prepares every part, so two Jid
+// objects for the same address always compare equal by string.
+import { nameprep, nodeprep, resourceprep } from "./prep.js";
+
+export class JidError extends Error {
+  constructor(readonly input: string, reason: string) {
+    super(`invalid JID ${JSON.stringify(input)}: ${reason}`);
+  }
+}
+
+const MAX_PART_BYTES = 1023;
+
+export class Jid {
+  private constructor(
+    readonly local: string,
+    readonly domain: string,
+    readonly resource: string,
+  ) {}
+
+  /** Parses and prepares; throws JidError when the address is not a valid JID. */
+  static parse(input: string): Jid {
+    let rest = input;
+    let resource = "";
+    const slash = rest.indexOf("/");
+    if (slash >= 0) {
+      resource = rest.slice(slash + 1);
+      rest = rest.slice(0, slash);
+      if (resource === "") throw new JidError(input, "empty resource");
+    }
+    let local = "";
+    const at = rest.indexOf("@");
+    if (at >= 0) {
+      local = rest.slice(0, at);
+      rest = rest.slice(at + 1);
+      if (local === "") throw new JidError(input, "empty localpart");
+    }
+    let domain = rest.endsWith(".") ? rest.slice(0, -1) : rest;
+    if (domain === "") throw new JidError(input, "empty domain");
+    try {
+      local = local && nodeprep(local);
+      domain = nameprep(domain);
+      resource = resource && resourceprep(resource);
+    } catch (err) {
+      throw new JidError(input, (err as Error).message);
+    }
+    for (const [part, value] of [["localpart", local], ["domainpart", domain], ["resourcepart", resource]] as const) {
+      if (Buffer.byteLength(value) > MAX_PART_BYTES) throw new JidError(input, `${part} longer than ${MAX_PART_BYTES} bytes`);
+    }
+    if (domain === "") throw new JidError(input, "empty domain");
+    return new Jid(local, domain, resource);
+  }
+
+  /** Like parse, but returns undefined instead of throwing. */
+  static tryParse(input: string | undefined): Jid | undefined {
+    if (input === undefined) return undefined;
+    try {
+      return Jid.parse(input);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Builds from already-prepared parts (e.g. values read back from our own storage). */
+  static of(local: string, domain: string, resource = ""): Jid {
+    return new Jid(local, domain, resource);
+  }
+
+  get isBare(): boolean {
+    return this.resource === "";
+  }
+
+  /** A server or service address: no localpart. */
+  get isDomain(): boolean {
+    return this.local === "" && this.resource === "";
+  }
+
+  bare(): Jid {
+    return this.resource === "" ? this : new Jid(this.local, this.domain, "");
+  }
+
+  withResource(resource: string): Jid {
+    return new Jid(this.local, this.domain, resource);
+  }
+
+  equals(other: Jid | undefined): boolean {
+    return other !== undefined && other.local === this.local && other.domain === this.domain && other.resource === this.resource;
+  }
+
+  toString(): string {
+    let s = this.domain;
+    if (this.local) s = this.local + "@" + s;
+    if (this.resource) s += "/" + this.resource;
+    return s;
+  }
+
+  toJSON(): string {
+    return this.toString();
+  }
+}
