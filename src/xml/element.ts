@@ -104,7 +104,7 @@ export class Element {
 }
 
 /** Builder: x("message", { to }, x("body", {}, "hi")). Falsy children are skipped. */
-export function x(name: string, attrs?: Attrs | null, ...children: Array<Node | undefined | null | false | Node[]>): Element {
+export function x(name: string, attrs?: Record<string, string | undefined> | null, ...children: Array<Node | undefined | null | false | Node[]>): Element {
   const el = new Element(name, attrs ? dropUndefined(attrs) : {});
   for (const c of children) {
     if (Array.isArray(c)) el.append(...c);

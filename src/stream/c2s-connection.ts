@@ -1,0 +1,332 @@
+// One client-to-server stream (RFC 6120 §4): framing, the stream header and features, restarts,
+// STARTTLS upgrade and stream errors. It knows no feature: stream features come from the
+// `stream-features` event, negotiation elements from `stanza/<ns>:<name>` events, and bound
+// stanzas go to the router.
+import { randomBytes } from "node:crypto";
+import type { Socket } from "node:net";
+import { TLSSocket } from "node:tls";
+import type { TlsOptions } from "node:tls";
+import type { Jid } from "../jid/jid.js";
+import type { Logger } from "../log/logger.js";
+import type { NonzaEvent, SessionUnbindEvent, StreamFeaturesEvent } from "../router/events.js";
+import type { HookBus } from "../router/hook-bus.js";
+import type { Router } from "../router/router.js";
+import { StreamError, type StreamErrorCondition } from "../stanza/errors.js";
+import { isStanzaName } from "../stanza/stanza.js";
+import { Element, escapeAttr, x } from "../xml/element.js";
+import { NS } from "../xml/ns.js";
+import { StreamParser, type StreamEvent } from "../xml/stream-parser.js";
+import type { SessionRegistry } from "./registry.js";
+import type { Session, SessionState } from "./session.js";
+
+export interface C2sLimits {
+  maxStanzaBytesPreAuth: number;
+  maxStanzaBytes: number;
+  maxDepth: number;
+  maxChildren: number;
+}
+
+/** What a c2s stream needs from the host it is opened for. */
+export interface C2sHost {
+  readonly domain: string;
+  readonly bus: HookBus;
+  readonly sessions: SessionRegistry;
+}
+
+export interface C2sEnvironment {
+  lookupHost(domain: string): C2sHost | undefined;
+  router: Router;
+  /** Options for wrapping a socket in TLS after STARTTLS (secure context, SNI callback). */
+  tlsOptions(): TlsOptions;
+  limits: C2sLimits;
+  log: Logger;
+  onClose(conn: C2sConnection): void;
+}
+
+let counter = 0;
+function newSessionId(): string {
+  return "c2s" + (++counter).toString(36) + randomBytes(3).toString("hex");
+}
+
+export class C2sConnection implements Session {
+  readonly kind = "c2s" as const;
+  readonly id = newSessionId();
+  readonly connectedAt = new Date();
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly log: Logger;
+  state: SessionState = "connected";
+  host = "";
+  username: string | undefined;
+  jid: Jid | undefined;
+  presence: Element | undefined;
+  priority = 0;
+  /** Last time bytes were written, for the keepalive sweep. */
+  lastWrite = Date.now();
+  lastRead = Date.now();
+
+  private socket: Socket;
+  private readonly parser: StreamParser;
+  private hostRef: C2sHost | undefined;
+  private headerSent = false;
+  private corked = false;
+  private closing = false;
+  private streamId = "";
+
+  constructor(
+    socket: Socket,
+    readonly directTls: boolean,
+    private readonly env: C2sEnvironment,
+  ) {
+    this.socket = socket;
+    this.remoteAddress = normaliseAddress(socket.remoteAddress ?? "");
+    this.remotePort = socket.remotePort ?? 0;
+    this.log = env.log.child({ session: this.id });
+    this.parser = new StreamParser({
+      maxStanzaBytes: env.limits.maxStanzaBytesPreAuth,
+      maxDepth: env.limits.maxDepth,
+      maxChildren: env.limits.maxChildren,
+    });
+    this.attach(socket);
+    this.log.debug({ remote: `${this.remoteAddress}:${this.remotePort}`, directTls }, "client connected");
+  }
+
+  get secure(): boolean {
+    return this.socket instanceof TLSSocket && this.socket.encrypted === true;
+  }
+
+  get tlsVersion(): string | undefined {
+    return this.socket instanceof TLSSocket ? (this.socket.getProtocol() ?? undefined) : undefined;
+  }
+
+  get canStartTls(): boolean {
+    return !this.secure && this.state === "connected";
+  }
+
+  private attach(socket: Socket): void {
+    socket.on("data", (chunk: Buffer) => this.onData(chunk));
+    socket.on("error", (err) => this.log.debug({ err: err.message }, "socket error"));
+    socket.on("close", () => this.onSocketClosed());
+  }
+
+  private onData(chunk: Buffer): void {
+    this.lastRead = Date.now();
+    let events: StreamEvent[];
+    try {
+      events = this.parser.write(chunk);
+    } catch (err) {
+      this.log.error({ err }, "parser failure");
+      this.close(new StreamError("internal-server-error"));
+      return;
+    }
+    for (const ev of events) {
+      if (this.state === "closed" || this.closing) return;
+      try {
+        this.onStreamEvent(ev);
+      } catch (err) {
+        // A bug in one handler must never take down the server; this stream alone is closed.
+        this.log.error({ err }, "unhandled error while processing a stanza");
+        this.close(new StreamError("internal-server-error"));
+        return;
+      }
+    }
+  }
+
+  private onStreamEvent(ev: StreamEvent): void {
+    switch (ev.kind) {
+      case "open":
+        this.onStreamOpen(ev.attrs);
+        return;
+      case "element":
+        this.onElement(ev.el);
+        return;
+      case "close":
+        this.log.debug("client closed the stream");
+        this.closeStream();
+        return;
+      case "error":
+        this.log.debug({ condition: ev.condition, text: ev.text }, "stream parse error");
+        this.close(new StreamError(ev.condition as StreamErrorCondition, ev.text));
+        return;
+    }
+  }
+
+  private onStreamOpen(attrs: Record<string, string>): void {
+    if (this.hostRef === undefined) {
+      const to = (attrs.to ?? "").toLowerCase().replace(/\.$/, "");
+      const host = this.env.lookupHost(to);
+      if (!host) {
+        this.close(new StreamError("host-unknown", to ? `this server does not serve ${to}` : "the stream header has no 'to' address"));
+        return;
+      }
+      this.hostRef = host;
+      this.host = host.domain;
+    }
+    this.streamId = randomBytes(8).toString("hex");
+    this.sendHeader();
+    if (attrs.xmlns !== NS.CLIENT) {
+      this.close(new StreamError("invalid-namespace", "the content namespace must be jabber:client"));
+      return;
+    }
+    const major = Number((attrs.version ?? "0").split(".")[0]);
+    if (!(major >= 1)) {
+      this.close(new StreamError("unsupported-version", "XMPP 1.0 streams only"));
+      return;
+    }
+    const features = x("stream:features");
+    this.hostRef!.bus.fire<StreamFeaturesEvent>("stream-features", { session: this, features });
+    this.send(features);
+  }
+
+  private sendHeader(): void {
+    const host = this.host || "";
+    this.write(
+      `<?xml version='1.0'?><stream:stream xmlns='${NS.CLIENT}' xmlns:stream='${NS.STREAMS}' ` +
+        `id='${this.streamId}' from='${escapeAttr(host)}' version='1.0' xml:lang='en'>`,
+    );
+    this.headerSent = true;
+  }
+
+  private onElement(el: Element): void {
+    const host = this.hostRef;
+    if (!host) return;
+    const isStanza = el.attrs.xmlns === undefined && isStanzaName(el.name);
+    if (this.state === "bound" && isStanza) {
+      this.env.router.process(this, el);
+      return;
+    }
+    const ns = el.attrs.xmlns ?? NS.CLIENT;
+    const handled = host.bus.fire<NonzaEvent>(`stanza/${ns}:${el.name}`, { session: this, el });
+    if (handled !== undefined) return;
+    if (this.state !== "bound" && isStanza) {
+      this.close(new StreamError("not-authorized", "authenticate and bind a resource first"));
+    } else {
+      this.close(new StreamError("unsupported-stanza-type", `unsupported element <${el.name}> in ${ns}`));
+    }
+  }
+
+  // ---- Session capabilities ----------------------------------------------------------------
+
+  send(el: Element | string): void {
+    if (this.state === "closed" || this.closing) return;
+    this.write(typeof el === "string" ? el : el.toString());
+  }
+
+  /** Writes are corked and flushed once per tick, so a burst of stanzas becomes one TLS record. */
+  private write(data: string): void {
+    if (this.socket.destroyed) return;
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => this.flush());
+    }
+    this.socket.write(data);
+    this.lastWrite = Date.now();
+  }
+
+  private flush(): void {
+    if (!this.corked) return;
+    this.corked = false;
+    this.socket.uncork();
+  }
+
+  startTls(): void {
+    if (!this.canStartTls) throw new Error("STARTTLS not possible in this state");
+    this.flush();
+    const raw = this.socket;
+    raw.removeAllListeners("data");
+    raw.removeAllListeners("close");
+    raw.removeAllListeners("error");
+    const secure = new TLSSocket(raw, { ...this.env.tlsOptions(), isServer: true });
+    this.socket = secure;
+    this.parser.reset();
+    this.attach(secure);
+    secure.on("secure", () => this.log.debug({ tls: secure.getProtocol(), cipher: secure.getCipher()?.name }, "STARTTLS complete"));
+  }
+
+  channelBindings(): Partial<Record<"tls-exporter" | "tls-server-end-point", Buffer>> {
+    const s = this.socket;
+    if (!(s instanceof TLSSocket) || !s.encrypted) return {};
+    // RFC 9266: tls-exporter is only defined (and safe) for TLS 1.3.
+    if (s.getProtocol() !== "TLSv1.3") return {};
+    try {
+      return { "tls-exporter": s.exportKeyingMaterial(32, "EXPORTER-Channel-Binding", Buffer.alloc(0)) };
+    } catch {
+      return {};
+    }
+  }
+
+  authenticate(username: string): void {
+    this.username = username;
+    this.state = "authenticated";
+    this.parser.reset();
+    this.parser.setLimits({ maxStanzaBytes: this.env.limits.maxStanzaBytes });
+    this.log.info({ user: username }, "authenticated");
+  }
+
+  bind(jid: Jid): void {
+    const host = this.hostRef;
+    if (!host) throw new Error("bind before stream open");
+    this.jid = jid;
+    this.state = "bound";
+    const replaced = host.sessions.add(this);
+    if (replaced && replaced !== this) {
+      // RFC 6120 §7.7.2.2: the new session wins; the old one gets <conflict/>.
+      replaced.close(new StreamError("conflict", "replaced by a new connection"));
+    }
+    this.log.info({ jid: jid.toString() }, "resource bound");
+    host.bus.fire("resource-bind", { session: this });
+  }
+
+  /** A stream error (when given) then the closing tag; the socket ends once flushed. */
+  close(error?: StreamError): void {
+    if (this.closing || this.state === "closed") return;
+    if (error) {
+      if (!this.headerSent) this.sendHeader();
+      this.write(error.toElement().toString());
+      this.log.debug({ condition: error.condition, text: error.text }, "stream error sent");
+    }
+    this.closeStream(error?.condition ?? "closed by server");
+  }
+
+  private closeStream(reason = "closed by client"): void {
+    if (this.closing || this.state === "closed") return;
+    this.closing = true;
+    if (this.headerSent) this.write("</stream:stream>");
+    this.flush();
+    this.unbind(reason);
+    this.state = "closed";
+    this.socket.end();
+    // A peer that never answers our closing tag must not keep the socket forever.
+    setTimeout(() => this.socket.destroy(), 5000).unref();
+  }
+
+  private onSocketClosed(): void {
+    this.unbind("connection lost");
+    this.closing = true;
+    this.state = "closed";
+    this.env.onClose(this);
+  }
+
+  private unbind(reason: string): void {
+    const host = this.hostRef;
+    if (host && this.state === "bound" && host.sessions.remove(this)) {
+      host.bus.fire<SessionUnbindEvent>("resource-unbind", { session: this, reason });
+      this.log.info({ reason }, "session ended");
+    }
+  }
+
+  /** Called by the listener's sweep: the RFC 6120 §4.6.1 whitespace keepalive. */
+  keepalive(): void {
+    if (this.headerSent && !this.closing) this.write(" ");
+  }
+
+  /** Forcefully drops the connection (shutdown deadline reached). */
+  destroy(): void {
+    this.socket.destroy();
+  }
+}
+
+function normaliseAddress(addr: string): string {
+  return addr.startsWith("::ffff:") ? addr.slice(7) : addr;
+}
