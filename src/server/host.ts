@@ -87,6 +87,7 @@ export class VirtualHost implements RoutingHost, DiscoRegistry {
       log,
       sessions: this.sessions,
       auth: this.auth,
+      disco: this,
       hook: (event, handler, priority = Priority.DEFAULT) => {
         cleanups.push(this.bus.on(event, handler, priority));
       },

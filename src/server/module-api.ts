@@ -46,6 +46,8 @@ export interface ModuleContext {
   readonly log: Logger;
   readonly sessions: SessionRegistry;
   readonly auth: AuthProvider;
+  /** What modules declared for disco (read by the disco module). */
+  readonly disco: DiscoRegistry;
 
   /** Hooks a bus event; removed automatically on unload. */
   hook<P>(event: string, handler: (payload: P) => unknown, priority?: number): void;

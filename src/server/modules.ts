@@ -1,0 +1,29 @@
+// The module list: adding a XEP is one folder under src/modules and one line here.
+import { bindModule } from "../modules/bind/index.js";
+import { iqModule } from "../modules/iq/index.js";
+import { messageModule } from "../modules/message/index.js";
+import { saslModule } from "../modules/saslauth/index.js";
+import { tlsModule } from "../modules/tls/index.js";
+import { discoModule } from "../modules/disco/index.js";
+import { lastModule } from "../modules/last/index.js";
+import { pingModule } from "../modules/ping/index.js";
+import { privateModule } from "../modules/private/index.js";
+import { timeModule } from "../modules/time/index.js";
+import { vcardModule } from "../modules/vcard/index.js";
+import { versionModule } from "../modules/version/index.js";
+import type { ServerModule } from "./module-api.js";
+
+export const coreModules: readonly ServerModule[] = [
+  tlsModule,
+  saslModule,
+  bindModule,
+  iqModule,
+  messageModule,
+  discoModule,
+  pingModule,
+  versionModule,
+  timeModule,
+  lastModule,
+  vcardModule,
+  privateModule,
+];
