@@ -14,6 +14,17 @@ export interface ScramCredentials {
 
 export interface AuthProvider {
   readonly name: string;
+  /**
+   * False when the provider can never hand out SCRAM credentials (e.g. LDAP bind only): the SCRAM
+   * mechanisms are then not offered, so clients are not steered to a mechanism that cannot succeed.
+   * Absent means true.
+   */
+  readonly supportsScram?: boolean;
+  /**
+   * The iteration count new credentials get for this hash. SASL uses it for the fake exchange it
+   * runs for unknown users, so that the challenge looks like a real account's. Absent → 4096.
+   */
+  scramIterations?(hash: ScramHash): number;
   /** SCRAM credentials for a (prepared) username, or undefined when the user does not exist. */
   getScramCredentials(user: string, hash: ScramHash): ScramCredentials | undefined;
   /** Checks a plaintext password (PLAIN over TLS, LDAP bind …). */

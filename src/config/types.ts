@@ -1,6 +1,8 @@
 // The validated configuration every layer reads. The YAML file, CHATCTL_* environment variables
 // and command-line flags are merged and validated into this shape by config/load.ts; nothing
-// else reads raw configuration.
+// else reads raw configuration. Each key's default, rule and doc line live in config/schema.ts
+// (the build fails if a key here has no schema entry); the comments below summarise them.
+// After loading, paths are absolute, the domain is lower-case and JIDs are prepared.
 import type { LogLevel } from "../log/logger.js";
 
 export interface ListenerConfig {
@@ -13,39 +15,48 @@ export interface ListenerConfig {
 export interface Config {
   /** The file the configuration came from, or undefined for the embedded default. */
   source?: string;
-  /** The XMPP domain served (virtual host). */
+  /** The XMPP domain served (virtual host); default "localhost". */
   domain: string;
-  /** Where the SQLite database, generated certificate and other state live. */
+  /**
+   * Where the SQLite database, generated certificate and other state live; default
+   * $XDG_DATA_HOME/chatctl or ~/.local/share/chatctl, /var/lib/chatctl for root.
+   */
   dataDir: string;
   listeners: {
-    /** c2s with STARTTLS (RFC 6120), normally 5222. */
+    /** c2s with STARTTLS (RFC 6120), default port 5222. */
     c2s: ListenerConfig;
-    /** c2s with direct TLS (XEP-0368), normally 5223. */
+    /** c2s with direct TLS (XEP-0368), default port 5223. */
     c2sDirectTls: ListenerConfig;
   };
   tls: {
-    /** PEM full chain; when absent a self-signed certificate is generated in dataDir/tls. */
+    /** PEM full chain; when absent a self-signed certificate is generated in dataDir/tls. Set with key. */
     cert?: string;
+    /** PEM private key of cert; set exactly when cert is. */
     key?: string;
+    /** Default "TLSv1.2". */
     minVersion: "TLSv1.2" | "TLSv1.3";
   };
   c2s: {
     /** Refuse authentication before TLS (default true). */
     requireEncryption: boolean;
-    /** Seconds a connection may take to authenticate before it is closed. */
+    /** Seconds a connection may take to authenticate before it is closed (default 30). */
     authTimeout: number;
-    /** Seconds of silence after which a whitespace keepalive is sent (0 = never). */
+    /** Seconds of silence after which a whitespace keepalive is sent (0 = never; default 60). */
     keepaliveInterval: number;
+    /** Largest stanza before authentication (default 10 000 bytes); at most maxStanzaBytes. */
     maxStanzaBytesPreAuth: number;
+    /** Largest stanza after authentication (default 262 144 bytes). */
     maxStanzaBytes: number;
+    /** Deepest element nesting in a stanza (default 32). */
     maxDepth: number;
+    /** Most child elements in one stanza (default 25 000). */
     maxChildren: number;
-    /** Hard cap on simultaneous client connections. */
+    /** Hard cap on simultaneous client connections (default 10 000). */
     maxConnections: number;
   };
   auth: {
     backend: "internal";
-    /** SCRAM iteration count for newly stored credentials. */
+    /** SCRAM iteration count for newly stored credentials (default and minimum 4096, RFC 7677). */
     scramIterations: number;
     /** Failed attempts allowed per window before a remote address is throttled. */
     maxFailuresPerAddress: number;
@@ -56,20 +67,22 @@ export interface Config {
   };
   storage: {
     backend: "sqlite" | "memory";
-    /** SQLite file; default dataDir/chatctl.sqlite. */
+    /** SQLite file; when absent, consumers use dataDir/chatctl.sqlite. */
     path?: string;
   };
   log: {
+    /** Default "info". */
     level: LogLevel;
+    /** Default "pretty" when stderr was a TTY at load time, else "json". */
     format: "json" | "pretty";
   };
   admin: {
     /** Members of this group are administrators (default "jabberadmins"). */
     group: string;
-    /** Extra administrator JIDs. */
+    /** Extra administrator accounts, as prepared bare JIDs. */
     jids: string[];
   };
-  /** Service subdomains (names are derived from the domain): which are enabled. */
+  /** Service subdomains (names are derived from the domain): which are enabled (all by default). */
   services: {
     conference: boolean;
     pubsub: boolean;
@@ -77,7 +90,7 @@ export interface Config {
     upload: boolean;
   };
   server: {
-    /** Name reported by XEP-0092. */
+    /** Name reported by XEP-0092 (default "chatctl"). */
     name: string;
     /** Report the OS in XEP-0092 answers. */
     revealOs: boolean;

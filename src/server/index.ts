@@ -1,7 +1,7 @@
 // The composition root of `chatctl serve`: storage, auth, TLS, router, the virtual host and its
 // modules, listeners. Returns a handle the CLI uses for SIGHUP and shutdown.
 import type { AddressInfo } from "node:net";
-import { InternalAuthProvider } from "../auth/internal.js";
+import { InternalAuthProvider, type AccountRecord } from "../auth/internal.js";
 import type { Config } from "../config/types.js";
 import type { Logger } from "../log/logger.js";
 import { Router } from "../router/router.js";
@@ -33,8 +33,9 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
   const storage = options.storage ?? openStorage(config);
   const closeables: Array<() => void | Promise<void>> = [];
   try {
-    const auth = new InternalAuthProvider(storage.keyval(config.domain, "accounts") as never, {
+    const auth = new InternalAuthProvider(storage.keyval<AccountRecord>(config.domain, "accounts"), {
       iterations: config.auth.scramIterations,
+      groups: storage.map<true>(config.domain, "groups"),
     });
     const credentials = loadOrCreateCredentials(config, log);
     const tls = new TlsContextManager(config, log, credentials);
@@ -61,7 +62,11 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       await Promise.all(listeners.map((l) => new Promise<void>((r) => l.server.close(() => r()))));
     });
     listeners.push(...(await bindC2sListeners("c2s", config.listeners.c2s, env, connections, () => tls.serverOptions(), log)));
-    listeners.push(...(await bindC2sListeners("c2sDirectTls", config.listeners.c2sDirectTls, env, connections, () => tls.serverOptions(), log)));
+    listeners.push(
+      ...(await bindC2sListeners("c2sDirectTls", config.listeners.c2sDirectTls, env, connections, () => tls.serverOptions(), log, (server) => {
+        closeables.push(tls.attach(server));
+      })),
+    );
     log.info({ domain: config.domain, dataDir: config.dataDir, storage: storage.kind }, "chatctl server started");
 
     let closed: Promise<void> | undefined;

@@ -82,6 +82,8 @@ export async function bindC2sListeners(
   connections: ConnectionSet,
   tlsOptions: () => tls.TlsOptions,
   log: Logger,
+  /** Lets a certificate reload reach the listener's own context (clients without SNI). */
+  attachTls?: (server: tls.Server) => void,
 ): Promise<BoundListener[]> {
   if (!cfg.enabled) return [];
   const bound: BoundListener[] = [];
@@ -100,8 +102,9 @@ export async function bindC2sListeners(
     const server = directTls
       ? tls.createServer({ ...tlsOptions() }, onSocket)
       : net.createServer(onSocket);
-    if (directTls) {
+    if (server instanceof tls.Server) {
       server.on("tlsClientError", (err) => log.debug({ err: err.message }, "TLS handshake failed"));
+      attachTls?.(server);
     }
     await new Promise<void>((resolve, reject) => {
       server.once("error", (err: NodeJS.ErrnoException) => {

@@ -244,16 +244,23 @@ export class C2sConnection implements Session {
     secure.on("secure", () => this.log.debug({ tls: secure.getProtocol(), cipher: secure.getCipher()?.name }, "STARTTLS complete"));
   }
 
-  channelBindings(): Partial<Record<"tls-exporter" | "tls-server-end-point", Buffer>> {
+  channelBindings(): Partial<Record<"tls-exporter" | "tls-unique", Buffer>> {
     const s = this.socket;
     if (!(s instanceof TLSSocket) || !s.encrypted) return {};
     // RFC 9266: tls-exporter is only defined (and safe) for TLS 1.3.
     if (s.getProtocol() !== "TLSv1.3") return {};
+    const out: Partial<Record<"tls-exporter" | "tls-unique", Buffer>> = {};
     try {
-      return { "tls-exporter": s.exportKeyingMaterial(32, "EXPORTER-Channel-Binding", Buffer.alloc(0)) };
+      out["tls-exporter"] = s.exportKeyingMaterial(32, "EXPORTER-Channel-Binding", Buffer.alloc(0));
     } catch {
       return {};
     }
+    // Clients unaware of XEP-0440 (slixmpp, older desktop clients) send tls-unique even over
+    // TLS 1.3, computed by OpenSSL from the first Finished message of the handshake; accept it
+    // (computed the same way) rather than fail their login, but never advertise it.
+    const unique = s.isSessionReused() ? s.getFinished() : s.getPeerFinished();
+    if (unique) out["tls-unique"] = unique;
+    return out;
   }
 
   authenticate(username: string): void {

@@ -53,7 +53,7 @@ export interface Session extends SessionInfo {
   /** Upgrades the transport to TLS after <proceed/> was written; the client then restarts the stream. */
   startTls(): void;
   /** Channel-binding data of the TLS connection (RFC 5929 / RFC 9266), when available. */
-  channelBindings(): Partial<Record<"tls-exporter" | "tls-server-end-point", Buffer>>;
+  channelBindings(): Partial<Record<"tls-exporter" | "tls-unique", Buffer>>;
   /** Marks the session authenticated as `username`; the client then restarts the stream. */
   authenticate(username: string): void;
   /** Binds the resource (the registry enforces uniqueness; done by the bind module). */

@@ -3,7 +3,7 @@
 // multi-step exchanges, throttles repeated failures per address and account, and never logs a
 // SASL payload.
 import { FailureThrottle } from "../../auth/throttle.js";
-import { defaultMechanisms, offeredMechanisms } from "../../sasl/registry.js";
+import { defaultMechanisms, offeredMechanisms, selectMechanism } from "../../sasl/registry.js";
 import type { SaslContext, SaslMechanism, SaslSession, SaslStep } from "../../sasl/types.js";
 import type { NonzaEvent, StreamFeaturesEvent } from "../../router/events.js";
 import type { ModuleContext, ServerModule } from "../../server/module-api.js";
@@ -39,6 +39,7 @@ export const saslModule: ServerModule = {
       secure: session.secure,
       provider: ctx.auth,
       channelBindings: session.channelBindings(),
+      domain: session.host,
     });
     const mayAuthenticate = (session: Session) => session.secure || !ctx.config.c2s.requireEncryption;
 
@@ -47,7 +48,7 @@ export const saslModule: ServerModule = {
       const sctx = saslContext(session);
       features.append(x("mechanisms", { xmlns: NS.SASL }, offeredMechanisms(mechanisms, sctx).map((m) => x("mechanism", null, m))));
       // XEP-0440: tell -PLUS clients which channel-binding types we can verify.
-      const types = Object.keys(sctx.channelBindings ?? {});
+      const types = Object.keys(sctx.channelBindings ?? {}).filter((t) => t !== "tls-unique");
       if (types.length) features.append(x("sasl-channel-binding", { xmlns: NS_SASL_CB }, types.map((type) => x("channel-binding", { type }))));
     });
 
@@ -71,7 +72,7 @@ export const saslModule: ServerModule = {
       }
       const sctx = saslContext(session);
       const name = el.attrs.mechanism ?? "";
-      const mechanism = mechanisms.find((m) => m.name === name && m.available(sctx));
+      const mechanism = selectMechanism(mechanisms, name, sctx);
       if (!mechanism) {
         fail(session, "invalid-mechanism");
         return true;
@@ -141,7 +142,7 @@ export const saslModule: ServerModule = {
           return;
         }
         case "failure": {
-          throttle.recordFailure(session.remoteAddress, claimedUser(step));
+          throttle.recordFailure(session.remoteAddress, step.username);
           ctx.log.info({ session: session.id, remote: session.remoteAddress, mechanism: exchange.mechanism.name, condition: step.condition }, "authentication failed");
           fail(session, step.condition, step.text);
           const n = (failures.get(session) ?? 0) + 1;
@@ -153,11 +154,6 @@ export const saslModule: ServerModule = {
     }
   },
 };
-
-/** The account a failed exchange was for, when the mechanism reports it (per-account throttling). */
-function claimedUser(step: SaslStep): string | undefined {
-  return (step as { username?: string }).username;
-}
 
 /** Strict base64 (RFC 6120 §6.4.2: "=" is an empty response). */
 function decodeBase64(text: string): Buffer | undefined {
