@@ -3,12 +3,16 @@
 import { nameprep, nodeprep, resourceprep } from "./prep.js";
 
 export class JidError extends Error {
-  constructor(readonly input: string, reason: string) {
-    super(`invalid JID ${JSON.stringify(input)}: ${reason}`);
+  override readonly name = "JidError";
+  constructor(readonly input: string, reason: string, options?: ErrorOptions) {
+    super(`invalid JID ${JSON.stringify(input)}: ${reason}`, options);
   }
 }
 
-const MAX_PART_BYTES = 1023;
+/** RFC 7622 §3.2: one final label separator is stripped; IDNA counts these four as full stops. */
+function isLabelSeparator(c: number): boolean {
+  return c === 0x2e || c === 0x3002 || c === 0xff0e || c === 0xff61;
+}
 
 export class Jid {
   private constructor(
@@ -34,19 +38,16 @@ export class Jid {
       rest = rest.slice(at + 1);
       if (local === "") throw new JidError(input, "empty localpart");
     }
-    let domain = rest.endsWith(".") ? rest.slice(0, -1) : rest;
+    let domain = isLabelSeparator(rest.charCodeAt(rest.length - 1)) ? rest.slice(0, -1) : rest;
     if (domain === "") throw new JidError(input, "empty domain");
     try {
       local = local && nodeprep(local);
       domain = nameprep(domain);
       resource = resource && resourceprep(resource);
     } catch (err) {
-      throw new JidError(input, (err as Error).message);
+      throw new JidError(input, (err as Error).message, { cause: err });
     }
-    for (const [part, value] of [["localpart", local], ["domainpart", domain], ["resourcepart", resource]] as const) {
-      if (Buffer.byteLength(value) > MAX_PART_BYTES) throw new JidError(input, `${part} longer than ${MAX_PART_BYTES} bytes`);
-    }
-    if (domain === "") throw new JidError(input, "empty domain");
+    // The prep functions refuse empty results and parts over 1023 bytes (RFC 7622 §3.1).
     return new Jid(local, domain, resource);
   }
 
@@ -78,8 +79,19 @@ export class Jid {
     return this.resource === "" ? this : new Jid(this.local, this.domain, "");
   }
 
+  /**
+   * The same bare address with another resource, prepared with resourceprep (so a client-chosen
+   * resource cannot bypass preparation); "" gives the bare JID. Throws JidError when invalid.
+   */
   withResource(resource: string): Jid {
-    return new Jid(this.local, this.domain, resource);
+    if (resource === "") return this.bare();
+    let prepared: string;
+    try {
+      prepared = resourceprep(resource);
+    } catch (err) {
+      throw new JidError(`${this.bare().toString()}/${resource}`, (err as Error).message, { cause: err });
+    }
+    return prepared === this.resource ? this : new Jid(this.local, this.domain, prepared);
   }
 
   equals(other: Jid | undefined): boolean {

@@ -6,6 +6,8 @@ import { saslModule } from "../modules/saslauth/index.js";
 import { tlsModule } from "../modules/tls/index.js";
 import { discoModule } from "../modules/disco/index.js";
 import { lastModule } from "../modules/last/index.js";
+import { presenceModule } from "../modules/presence/index.js";
+import { rosterModule } from "../modules/roster/index.js";
 import { pingModule } from "../modules/ping/index.js";
 import { privateModule } from "../modules/private/index.js";
 import { timeModule } from "../modules/time/index.js";
@@ -18,6 +20,8 @@ export const coreModules: readonly ServerModule[] = [
   saslModule,
   bindModule,
   iqModule,
+  rosterModule,
+  presenceModule,
   messageModule,
   discoModule,
   pingModule,

@@ -274,13 +274,13 @@ export class C2sConnection implements Session {
   bind(jid: Jid): void {
     const host = this.hostRef;
     if (!host) throw new Error("bind before stream open");
+    // RFC 6120 §7.7.2.2: the new session wins; the old one gets <conflict/>. It is closed (and
+    // unbound, so its unavailable presence goes out) before the new one takes its place.
+    const existing = host.sessions.get(jid.local, jid.resource);
+    if (existing && existing !== this) existing.close(new StreamError("conflict", "replaced by a new connection"));
     this.jid = jid;
     this.state = "bound";
-    const replaced = host.sessions.add(this);
-    if (replaced && replaced !== this) {
-      // RFC 6120 §7.7.2.2: the new session wins; the old one gets <conflict/>.
-      replaced.close(new StreamError("conflict", "replaced by a new connection"));
-    }
+    host.sessions.add(this);
     this.log.info({ jid: jid.toString() }, "resource bound");
     host.bus.fire("resource-bind", { session: this });
   }

@@ -7,7 +7,7 @@ import { startTestServer, type TestServer } from "../helpers/server.js";
 describe("c2s stream layer", () => {
   let t: TestServer;
   before(async () => {
-    t = await startTestServer({ "c2s.authTimeout": 1 });
+    t = await startTestServer();
     t.addUser("alice", "wonderland");
   });
   after(() => t.stop());
@@ -58,13 +58,6 @@ describe("c2s stream layer", () => {
     assert.match(got, /<not-authorized xmlns='urn:ietf:params:xml:ns:xmpp-streams'\/>/);
   });
 
-  test("a stream that never authenticates is closed with connection-timeout", async () => {
-    const peer = await RawPeer.connect(t.tlsPort, { tls: true });
-    peer.open();
-    const got = await peer.until("</stream:stream>", "timeout close", 15000);
-    assert.match(got, /<connection-timeout xmlns='urn:ietf:params:xml:ns:xmpp-streams'\/>/);
-  });
-
   test("binding a resource that is in use replaces the old session, which gets <conflict/>", async () => {
     const first = await connect({ port: t.port, username: "alice", password: "wonderland", resource: "phone" });
     const closed = new Promise<string>((resolve) => {
@@ -112,5 +105,20 @@ describe("c2s stream layer", () => {
       peer.destroy();
       await c.stop();
     }
+  });
+});
+
+describe("c2s authentication timeout", () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startTestServer({ "c2s.authTimeout": 1 });
+  });
+  after(() => t.stop());
+
+  test("a stream that never authenticates is closed with connection-timeout", async () => {
+    const peer = await RawPeer.connect(t.tlsPort, { tls: true });
+    peer.open();
+    const got = await peer.until("</stream:stream>", "timeout close", 15000);
+    assert.match(got, /<connection-timeout xmlns='urn:ietf:params:xml:ns:xmpp-streams'\/>/);
   });
 });
