@@ -4,6 +4,9 @@
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
+// Open each store name with one kind only: a backend may keep a keyval store and a map store of
+// the same name in one place (the keyval value under the empty map key). users() lists are sorted.
+
 /** One value per user (e.g. a vCard, an account record). */
 export interface KeyValueStore<V extends Json = Json> {
   get(user: string): V | undefined;
@@ -35,12 +38,16 @@ export interface ArchiveItem {
 export interface ArchiveQuery {
   /** Bare or full JID string; a bare JID also matches the full JIDs of that bare JID. */
   with?: string;
+  /** Inclusive. */
   start?: Date;
+  /** Inclusive. */
   end?: Date;
   /** Items strictly before/after this key, in archive order; unknown key → StoreError("item-not-found"). */
   before?: string;
   after?: string;
+  /** Only these items (still in archive order); any id the user's archive lacks → StoreError("item-not-found"). */
   ids?: readonly string[];
+  /** At most this many items; absent or negative means no limit. */
   limit?: number;
   /** Newest first. With `before` and a limit this yields the page just before the key. */
   reverse?: boolean;
@@ -56,18 +63,23 @@ export interface ArchiveCaps {
 export interface ArchiveDeleteQuery {
   with?: string;
   end?: Date;
-  /** Delete at most this many items (oldest first); used for bounded batches. */
+  /** Delete at most this many items, oldest first (by `when`, then archive order); for bounded batches. */
   limit?: number;
 }
 
 export interface ArchiveStore {
   readonly caps: ArchiveCaps;
-  /** Appends and returns the key (generated when not given). */
+  /**
+   * Appends and returns the key (a short URL-safe id, generated when not given). Appending with a
+   * key the user's archive already holds replaces that item, which moves to the end.
+   */
   append(user: string, value: string, meta?: { key?: string; when?: Date; with?: string }): string;
+  /** Items in archive (append) order, newest first with `reverse`; the limit applies in that order. */
   find(user: string, query?: ArchiveQuery): ArchiveItem[];
   count(user: string, query?: Pick<ArchiveQuery, "with" | "start" | "end">): number;
   /** user === ALL_USERS deletes across every user of the host. Returns the number of rows removed. */
   delete(user: string | typeof ALL_USERS, query?: ArchiveDeleteQuery): number;
+  /** Users with at least one item, sorted. */
   users(): string[];
 }
 
@@ -78,8 +90,8 @@ export type StoreKind = "keyval" | "map" | "archive";
 export type StoreErrorCode = "item-not-found" | "quota-limit" | "busy" | "corrupt" | "unavailable";
 
 export class StoreError extends Error {
-  constructor(readonly code: StoreErrorCode, message: string) {
-    super(message);
+  constructor(readonly code: StoreErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = "StoreError";
   }
 }
@@ -92,5 +104,11 @@ export interface StorageBackend {
   archive(host: string, store: string): ArchiveStore;
   /** Removes everything stored for this user in every store of the host (account deletion). */
   deleteUser(host: string, user: string): void;
+  /**
+   * Runs fn atomically: its writes all commit, or none do when it throws (nested calls are
+   * savepoints). A batch of appends is much faster in one transaction. fn must be synchronous.
+   */
+  transaction<T>(fn: () => T): T;
+  /** Later calls on the backend or its stores throw StoreError("unavailable"). */
   close(): void;
 }

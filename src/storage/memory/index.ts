@@ -1,0 +1,3 @@
+// The memory backend's public surface.
+export { openMemoryStorage } from "./storage.js";
+export type { MemoryStorage } from "./storage.js";
