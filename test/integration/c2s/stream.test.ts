@@ -122,3 +122,20 @@ describe("c2s authentication timeout", () => {
     assert.match(got, /<connection-timeout xmlns='urn:ietf:params:xml:ns:xmpp-streams'\/>/);
   });
 });
+
+describe("c2s graceful shutdown", () => {
+  test("closing the server sends <system-shutdown/> to every connected client", async () => {
+    const t = await startTestServer();
+    t.addUser("bye", "pw-bye");
+    const clients = [
+      await connect({ port: t.port, username: "bye", password: "pw-bye", resource: "a" }),
+      await connect({ port: t.tlsPort, directTls: true, username: "bye", password: "pw-bye", resource: "b" }),
+    ];
+    const conditions = clients.map(
+      (c) => new Promise<string>((resolve) => c.xmpp.on("error", (err: { condition?: string }) => resolve(err.condition ?? String(err)))),
+    );
+    await t.stop();
+    assert.deepEqual(await Promise.all(conditions), ["system-shutdown", "system-shutdown"]);
+    for (const c of clients) await c.stop();
+  });
+});
