@@ -72,6 +72,8 @@ export class C2sConnection implements Session {
   private corked = false;
   private closing = false;
   private streamId = "";
+  /** Bumped at every stream restart: events parsed before it are stale (STARTTLS injection). */
+  private generation = 0;
 
   constructor(
     socket: Socket,
@@ -119,8 +121,12 @@ export class C2sConnection implements Session {
       this.close(new StreamError("internal-server-error"));
       return;
     }
+    const generation = this.generation;
     for (const ev of events) {
       if (this.state === "closed" || this.closing) return;
+      // Anything a client pipelined after <starttls/> (or SASL success) in the same read was sent
+      // before the restart: RFC 6120 §5.4.3.3 says to discard it, never to process it.
+      if (generation !== this.generation) return;
       try {
         this.onStreamEvent(ev);
       } catch (err) {
@@ -239,9 +245,14 @@ export class C2sConnection implements Session {
     raw.removeAllListeners("error");
     const secure = new TLSSocket(raw, { ...this.env.tlsOptions(), isServer: true });
     this.socket = secure;
-    this.parser.reset();
+    this.restartParser();
     this.attach(secure);
     secure.on("secure", () => this.log.debug({ tls: secure.getProtocol(), cipher: secure.getCipher()?.name }, "STARTTLS complete"));
+  }
+
+  private restartParser(): void {
+    this.generation++;
+    this.parser.reset();
   }
 
   channelBindings(): Partial<Record<"tls-exporter" | "tls-unique", Buffer>> {
@@ -266,7 +277,7 @@ export class C2sConnection implements Session {
   authenticate(username: string): void {
     this.username = username;
     this.state = "authenticated";
-    this.parser.reset();
+    this.restartParser();
     this.parser.setLimits({ maxStanzaBytes: this.env.limits.maxStanzaBytes });
     this.log.info({ user: username }, "authenticated");
   }

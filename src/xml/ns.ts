@@ -24,6 +24,7 @@ export const NS = {
   PRIVATE: "jabber:iq:private",
   DELAY: "urn:xmpp:delay",
   XML: "http://www.w3.org/XML/1998/namespace",
+  XMLNS: "http://www.w3.org/2000/xmlns/",
 } as const;
 
 export type Namespace = (typeof NS)[keyof typeof NS];

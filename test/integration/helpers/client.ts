@@ -39,6 +39,9 @@ export async function connect(opts: ConnectOptions): Promise<TestClient> {
     service,
     domain,
     resource: opts.resource,
+    // xmpp.js waits 2 s by default for each stream step; a loaded 2-core CI machine (and the
+    // client's own synchronous SCRAM hashing) can take longer without anything being wrong.
+    timeout: 15_000,
     credentials: async (authenticate: (c: object, m: string) => Promise<void>, mechanisms: string[]) => {
       // PLAIN over TLS unless a test asks for SCRAM: @xmpp/client computes SCRAM's PBKDF2 in
       // synchronous JavaScript (~1 s at 4096 iterations), which would stall the shared event loop
