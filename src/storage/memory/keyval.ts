@@ -1,10 +1,10 @@
 // keyval and map stores held in MemoryState. Like the SQLite backend, a keyval store is a map
 // store whose only key is the empty string, and values round-trip through JSON text: set() keeps
 // no reference to the caller's object and get() returns a fresh copy.
+import { keyValueOverMap } from "../keyval-over-map.js";
 import type { Json, KeyValueStore, MapStore } from "../types.js";
 import { sortedKeys, type MemoryState } from "./state.js";
 
-const KEYVAL_KEY = "";
 
 class MemoryMapStore<V extends Json> implements MapStore<V> {
   constructor(
@@ -43,30 +43,10 @@ class MemoryMapStore<V extends Json> implements MapStore<V> {
   }
 }
 
-class MemoryKeyValueStore<V extends Json> implements KeyValueStore<V> {
-  private readonly map: MemoryMapStore<V>;
-
-  constructor(state: MemoryState, host: string, store: string) {
-    this.map = new MemoryMapStore<V>(state, host, store);
-  }
-
-  get(user: string): V | undefined {
-    return this.map.get(user, KEYVAL_KEY);
-  }
-
-  set(user: string, value: V | undefined): void {
-    this.map.set(user, KEYVAL_KEY, value);
-  }
-
-  users(): string[] {
-    return this.map.users();
-  }
-}
-
 export function memoryMapStore<V extends Json>(state: MemoryState, host: string, store: string): MapStore<V> {
   return new MemoryMapStore<V>(state, host, store);
 }
 
 export function memoryKeyValueStore<V extends Json>(state: MemoryState, host: string, store: string): KeyValueStore<V> {
-  return new MemoryKeyValueStore<V>(state, host, store);
+  return keyValueOverMap(new MemoryMapStore<V>(state, host, store));
 }

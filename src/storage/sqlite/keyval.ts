@@ -1,10 +1,10 @@
 // keyval and map stores over the `keyval` table. A keyval store is a map store whose only key is
 // the empty string. Values are stored as JSON text, so what comes back is always a fresh copy.
+import { keyValueOverMap } from "../keyval-over-map.js";
 import type { Json, KeyValueStore, MapStore } from "../types.js";
 import { guard, type SqliteConnection } from "./connection.js";
 import { usersSql } from "./users.js";
 
-const KEYVAL_KEY = "";
 
 const SQL = {
   get: "SELECT value FROM keyval WHERE host = ? AND user = ? AND store = ? AND key = ?",
@@ -61,32 +61,12 @@ class SqliteMapStore<V extends Json> implements MapStore<V> {
   }
 }
 
-class SqliteKeyValueStore<V extends Json> implements KeyValueStore<V> {
-  private readonly map: SqliteMapStore<V>;
-
-  constructor(conn: SqliteConnection, host: string, store: string) {
-    this.map = new SqliteMapStore<V>(conn, host, store);
-  }
-
-  get(user: string): V | undefined {
-    return this.map.get(user, KEYVAL_KEY);
-  }
-
-  set(user: string, value: V | undefined): void {
-    this.map.set(user, KEYVAL_KEY, value);
-  }
-
-  users(): string[] {
-    return this.map.users();
-  }
-}
-
 export function sqliteMapStore<V extends Json>(conn: SqliteConnection, host: string, store: string): MapStore<V> {
   return new SqliteMapStore<V>(conn, host, store);
 }
 
 export function sqliteKeyValueStore<V extends Json>(conn: SqliteConnection, host: string, store: string): KeyValueStore<V> {
-  return new SqliteKeyValueStore<V>(conn, host, store);
+  return keyValueOverMap(new SqliteMapStore<V>(conn, host, store));
 }
 
 export const deleteUserKeyvalSql = "DELETE FROM keyval WHERE host = ? AND user = ?";
