@@ -183,6 +183,15 @@ const SCHEMA = [
   key({ path: "services.upload", kind: "boolean", default: true, doc: "HTTP file upload (XEP-0363) on upload.<domain>." }),
   key({ path: "server.name", kind: "string", format: "name", default: "chatctl", doc: "Software name reported by XEP-0092." }),
   key({ path: "server.revealOs", kind: "boolean", default: false, doc: "Report the operating system in XEP-0092 answers." }),
+  key({ path: "offline.maxMessages", kind: "integer", min: 1, default: 1000, doc: "Messages held per account while it is offline (XEP-0160); when full, senders get resource-constraint." }),
+  key({ path: "mam.defaultPolicy", kind: "enum", values: ["always", "never", "roster"], default: "always", doc: "What is archived for accounts that never set archive preferences (XEP-0313)." }),
+  key({ path: "mam.defaultPageSize", kind: "integer", min: 1, default: 20, doc: "Archive results per page when a client does not ask for a size." }),
+  key({ path: "mam.maxPageSize", kind: "integer", min: 1, default: 100, doc: "Most archive results one page may hold, whatever the client asks." }),
+  key({ path: "mam.retentionDays", kind: "integer", min: 0, default: 0, doc: "Archived and offline messages older than this many days are purged daily (0 = keep forever)." }),
+  key({ path: "mam.maxStorageBytes", kind: "integer", min: 0, default: 2147483648, doc: "Archive size cap in bytes (default 2 GiB): warn at 80 %, remove the oldest archived messages above it (0 = no cap)." }),
+  key({ path: "muc.historyLength", kind: "integer", min: 0, default: 20, doc: "Discussion history a room keeps and sends on join by default (XEP-0045 §7.2.15)." }),
+  key({ path: "muc.maxHistoryLength", kind: "integer", min: 0, default: 100, doc: "Upper bound of a room's configured history, so memory stays bounded." }),
+  key({ path: "muc.roomCreation", kind: "enum", values: ["local", "anyone", "admin"], default: "local", doc: "Who may create rooms: accounts of this domain, anyone, or administrators only." }),
 ] as const;
 
 /** Every key, in the order documentation and the example file present them. */
@@ -201,6 +210,9 @@ export const SECTION_DOCS: Readonly<Record<string, string>> = {
   admin: "Who may run administrative commands.",
   services: "Service subdomains, named after the domain.",
   server: "What the server says about itself.",
+  offline: "Messages held for accounts that are offline (XEP-0160).",
+  mam: "The message archive (XEP-0313): defaults, page sizes, retention and size cap.",
+  muc: "Group chat rooms on conference.<domain> (XEP-0045).",
 };
 
 // Compile-time guard: a Config key without a SCHEMA entry names itself in this error.

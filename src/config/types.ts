@@ -95,4 +95,28 @@ export interface Config {
     /** Report the OS in XEP-0092 answers. */
     revealOs: boolean;
   };
+  offline: {
+    /** Messages held per account while it is offline (default 1000). */
+    maxMessages: number;
+  };
+  mam: {
+    /** Archiving for accounts without preferences (default "always"). */
+    defaultPolicy: "always" | "never" | "roster";
+    /** Results per page when the client does not say (default 20). */
+    defaultPageSize: number;
+    /** Largest page the server returns (default 100). */
+    maxPageSize: number;
+    /** Purge archived/offline messages older than this many days (0 = forever, the default). */
+    retentionDays: number;
+    /** Archive size cap in bytes (default 2 GiB; 0 = none). */
+    maxStorageBytes: number;
+  };
+  muc: {
+    /** Default history per room (default 20). */
+    historyLength: number;
+    /** Upper bound of a room's configured history (default 100). */
+    maxHistoryLength: number;
+    /** Who may create rooms (default "local": accounts of this domain). */
+    roomCreation: "local" | "anyone" | "admin";
+  };
 }

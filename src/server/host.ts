@@ -14,7 +14,7 @@ import { iqResult } from "../stanza/stanza.js";
 import { SessionRegistry } from "../stream/registry.js";
 import type { StorageBackend } from "../storage/types.js";
 import type { Element } from "../xml/element.js";
-import type { DiscoIdentity, DiscoRegistry, IqHandler, ModuleContext, ServerModule } from "./module-api.js";
+import type { DiscoIdentity, DiscoRegistry, DiscoServiceItem, IqHandler, ModuleContext, ServerModule } from "./module-api.js";
 
 interface Loaded {
   module: ServerModule;
@@ -27,6 +27,7 @@ export class VirtualHost implements RoutingHost, DiscoRegistry {
   private readonly featureCounts = new Map<string, number>();
   private readonly accountFeatureCounts = new Map<string, number>();
   private readonly identityList: DiscoIdentity[] = [];
+  private readonly serviceItemList: DiscoServiceItem[] = [];
   private readonly loaded: Loaded[] = [];
 
   constructor(
@@ -46,6 +47,14 @@ export class VirtualHost implements RoutingHost, DiscoRegistry {
   }
   identities(): readonly DiscoIdentity[] {
     return this.identityList;
+  }
+  serviceItems(): readonly DiscoServiceItem[] {
+    return this.serviceItemList;
+  }
+
+  /** Lists a service domain (a component host) in this host's disco#items. */
+  addServiceItem(item: DiscoServiceItem): void {
+    this.serviceItemList.push(item);
   }
 
   async load(module: ServerModule): Promise<void> {
@@ -88,6 +97,7 @@ export class VirtualHost implements RoutingHost, DiscoRegistry {
       sessions: this.sessions,
       auth: this.auth,
       disco: this,
+      storage: this.storage,
       hook: (event, handler, priority = Priority.DEFAULT) => {
         cleanups.push(this.bus.on(event, handler, priority));
       },

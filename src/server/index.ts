@@ -13,6 +13,7 @@ import { VirtualHost } from "./host.js";
 import { bindC2sListeners, ConnectionSet, type BoundListener } from "./listeners.js";
 import type { ServerModule } from "./module-api.js";
 import { coreModules } from "./modules.js";
+import { createComponentHosts, type ComponentHosts } from "./components.js";
 
 export interface RunningServer {
   readonly config: Config;
@@ -42,11 +43,16 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     log.info({ cert: credentials.certPath, selfSigned: credentials.selfSigned, names: credentials.names }, "TLS certificate loaded");
 
     const hosts = new Map<string, VirtualHost>();
-    const router = new Router({ lookup: (domain) => hosts.get(domain) }, log.child({ component: "router" }));
+    let components: ComponentHosts | undefined;
+    const router = new Router({ lookup: (domain) => hosts.get(domain) ?? components?.lookup(domain) }, log.child({ component: "router" }));
     const host = new VirtualHost(config.domain, config, log.child({ host: config.domain }), storage, auth, router);
     hosts.set(config.domain, host);
     for (const m of options.modules ?? coreModules) await host.load(m);
     closeables.push(() => host.unloadAll());
+    // Service domains (conference.<domain> …) route like hosts but accept no client logins.
+    components = await createComponentHosts({ config, log, storage, auth, router });
+    for (const domain of components.hosts.keys()) host.addServiceItem({ jid: domain });
+    closeables.push(() => components!.close());
 
     const connections = new ConnectionSet(config.c2s, log);
     connections.start();

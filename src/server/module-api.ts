@@ -7,7 +7,7 @@ import type { Addr } from "../router/events.js";
 import type { StanzaError } from "../stanza/errors.js";
 import type { SessionRegistry } from "../stream/registry.js";
 import type { Session } from "../stream/session.js";
-import type { ArchiveStore, Json, KeyValueStore, MapStore } from "../storage/types.js";
+import type { ArchiveStore, Json, KeyValueStore, MapStore, StorageBackend } from "../storage/types.js";
 import type { Jid } from "../jid/jid.js";
 import type { Element } from "../xml/element.js";
 
@@ -46,6 +46,8 @@ export interface ModuleContext {
   readonly log: Logger;
   readonly sessions: SessionRegistry;
   readonly auth: AuthProvider;
+  /** The storage backend itself, for batching (transaction) and maintenance (size); features use the stores below. */
+  readonly storage: StorageBackend;
   /** What modules declared for disco (read by the disco module). */
   readonly disco: DiscoRegistry;
 
@@ -76,9 +78,16 @@ export interface ModuleContext {
   bounce(stanza: Element, error: StanzaError): void;
 }
 
+/** A service the host lists in its disco#items (XEP-0030 §4), e.g. conference.<domain>. */
+export interface DiscoServiceItem {
+  jid: string;
+  name?: string;
+}
+
 /** What the disco module reads from its host. */
 export interface DiscoRegistry {
   features(): readonly string[];
   identities(): readonly DiscoIdentity[];
   accountFeatures(): readonly string[];
+  serviceItems(): readonly DiscoServiceItem[];
 }

@@ -8,6 +8,8 @@ import { discoModule } from "../modules/disco/index.js";
 import { lastModule } from "../modules/last/index.js";
 import { presenceModule } from "../modules/presence/index.js";
 import { rosterModule } from "../modules/roster/index.js";
+import { mamModule } from "../modules/mam/index.js";
+import { offlineModule } from "../modules/offline/index.js";
 import { pingModule } from "../modules/ping/index.js";
 import { privateModule } from "../modules/private/index.js";
 import { timeModule } from "../modules/time/index.js";
@@ -23,6 +25,8 @@ export const coreModules: readonly ServerModule[] = [
   rosterModule,
   presenceModule,
   messageModule,
+  offlineModule,
+  mamModule,
   discoModule,
   pingModule,
   versionModule,

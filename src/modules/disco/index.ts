@@ -42,7 +42,8 @@ export const discoModule: ServerModule = {
       });
       ctx.iq("get", "host", NS.DISCO_ITEMS, "query", ({ payload }) => {
         if (payload.attrs.node !== undefined) return new StanzaError("item-not-found");
-        return x("query", { xmlns: NS.DISCO_ITEMS });
+        // Clients find the group chat (and other) services here.
+        return x("query", { xmlns: NS.DISCO_ITEMS }, source.serviceItems().map((i) => x("item", { jid: i.jid, name: i.name })));
       });
 
       for (const addr of ["bare", "self"] as const) {

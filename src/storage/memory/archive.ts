@@ -1,7 +1,7 @@
 // Archive stores held in MemoryState, with the SQLite backend's observable semantics: archive
 // order is the append order (sortId), before/after are keys, unknown keys are item-not-found,
 // deletes go oldest first by (when, archive order).
-import { randomBytes } from "node:crypto";
+import { newArchiveKey } from "../archive-key.js";
 import {
   ALL_USERS,
   StoreError,
@@ -28,7 +28,7 @@ class MemoryArchiveStore implements ArchiveStore {
   ) {}
 
   append(user: string, value: string, meta: { key?: string; when?: Date; with?: string } = {}): string {
-    const key = meta.key ?? randomBytes(16).toString("base64url");
+    const key = meta.key ?? newArchiveKey();
     const when = meta.when === undefined ? Date.now() : millis(meta.when);
     const withJid = meta.with ?? "";
     const row: ArchiveRow = { sortId: this.state.nextSortId(), key, when, with: withJid, withBare: bareOf(withJid), value };

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import Database from "better-sqlite3";
-import { newArchiveKey } from "../../../src/storage/sqlite/archive.js";
+import { newArchiveKey } from "../../../src/storage/archive-key.js";
 import { migrate, type Migration } from "../../../src/storage/sqlite/migrations.js";
 import {
   SCHEMA_VERSION,

@@ -36,6 +36,9 @@ export function testConfig(dataDir: string, overrides: { domain?: string; tls?: 
     admin: { group: "jabberadmins", jids: [] },
     services: { conference: false, pubsub: false, proxy: false, upload: false, ...overrides.services },
     server: { name: "chatctl", revealOs: false },
+    offline: { maxMessages: 1000 },
+    mam: { defaultPolicy: "always", defaultPageSize: 20, maxPageSize: 100, retentionDays: 0, maxStorageBytes: 0 },
+    muc: { historyLength: 20, maxHistoryLength: 100, roomCreation: "local" },
   };
 }
 
