@@ -8,6 +8,9 @@ import { LOG_LEVELS } from "../log/logger.js";
 import { StoreError } from "../storage/types.js";
 import { serveCommand } from "./commands/serve.js";
 import { userCommand } from "./commands/user/index.js";
+import { adminsCommand } from "./commands/admins/index.js";
+import { broadcastCommand } from "./commands/broadcast/index.js";
+import { usersCommand } from "./commands/users/index.js";
 import { type ActionRunner, type CliIO, type GlobalOptions, createContext } from "./context.js";
 import { withExamples } from "./help.js";
 import { type Output, createOutput, shouldUseColor } from "./output.js";
@@ -32,7 +35,10 @@ export function buildProgram(runner: ActionRunner = notRunnable): Command {
     .addOption(new Option("--log-level <level>", "log verbosity (config: log.level)").choices(LOG_LEVELS))
     .option("--no-color", "never colour the output (NO_COLOR=1 does the same)")
     .addCommand(serveCommand(runner))
-    .addCommand(userCommand(runner));
+    .addCommand(userCommand(runner))
+    .addCommand(adminsCommand(runner))
+    .addCommand(usersCommand(runner))
+    .addCommand(broadcastCommand(runner));
   return withExamples(program, [
     { title: "try it: a server for localhost with a self-signed certificate", command: "chatctl serve --domain localhost --data-dir ./data" },
     { title: "create an account on the configured server", command: "chatctl -c /etc/chatctl/chatctl.yml user add alice" },

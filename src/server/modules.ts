@@ -8,6 +8,10 @@ import { discoModule } from "../modules/disco/index.js";
 import { lastModule } from "../modules/last/index.js";
 import { presenceModule } from "../modules/presence/index.js";
 import { rosterModule } from "../modules/roster/index.js";
+import { adhocModule } from "../modules/adhoc/index.js";
+import { adminAdhocModule } from "../modules/admin-adhoc/index.js";
+import { createAdminSocketModule } from "../modules/admin-adhoc/socket.js";
+import { announceModule } from "../modules/announce/index.js";
 import { mamModule } from "../modules/mam/index.js";
 import { offlineModule } from "../modules/offline/index.js";
 import { pingModule } from "../modules/ping/index.js";
@@ -27,6 +31,11 @@ export const coreModules: readonly ServerModule[] = [
   messageModule,
   offlineModule,
   mamModule,
+  // adhoc first: admin-adhoc and announce register their commands with it.
+  adhocModule,
+  adminAdhocModule,
+  announceModule,
+  createAdminSocketModule(),
   discoModule,
   pingModule,
   versionModule,
