@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from "commander";
 import { ChatctlError, ExitCode } from "../errors.js";
 import { LOG_LEVELS } from "../log/logger.js";
 import { StoreError } from "../storage/types.js";
+import { doctorCommand } from "./commands/doctor/index.js";
 import { serveCommand } from "./commands/serve.js";
 import { userCommand } from "./commands/user/index.js";
 import { adminsCommand } from "./commands/admins/index.js";
@@ -38,7 +39,8 @@ export function buildProgram(runner: ActionRunner = notRunnable): Command {
     .addCommand(userCommand(runner))
     .addCommand(adminsCommand(runner))
     .addCommand(usersCommand(runner))
-    .addCommand(broadcastCommand(runner));
+    .addCommand(broadcastCommand(runner))
+    .addCommand(doctorCommand(runner));
   return withExamples(program, [
     { title: "try it: a server for localhost with a self-signed certificate", command: "chatctl serve --domain localhost --data-dir ./data" },
     { title: "create an account on the configured server", command: "chatctl -c /etc/chatctl/chatctl.yml user add alice" },

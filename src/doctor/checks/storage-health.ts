@@ -1,0 +1,60 @@
+// storage.health: the SQLite database opens read-only, passes PRAGMA quick_check, and has the
+// schema this chatctl expects; its size is reported. Read-only, so it is safe while serving.
+import { existsSync, statSync } from "node:fs";
+import Database from "better-sqlite3";
+import { SCHEMA_VERSION, schemaVersion } from "../../storage/sqlite/migrations.js";
+import { storagePath } from "../../storage/open.js";
+import { configOf, type SystemContext } from "../system/context.js";
+import { fail, ok, skip, warn, type Check } from "../types.js";
+import { formatBytes } from "../system/units.js";
+
+/** quick_check reports at most this many problems: enough to see what kind of damage it is. */
+const MAX_PROBLEMS = 5;
+
+export const storageHealthCheck: Check<SystemContext> = {
+  id: "storage.health",
+  title: "Database healthy",
+  async run(ctx) {
+    const config = configOf(ctx);
+    if (config.storage.backend === "memory") return skip("storage.backend is memory: nothing is kept on disk");
+    const path = storagePath(config);
+    if (!existsSync(path)) return warn(`no database at ${path} yet`, { hint: "chatctl serve (or chatctl user add) creates it; if one existed, check dataDir and storage.path" });
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(path, { readonly: true, fileMustExist: true });
+      const problems = (db.pragma(`quick_check(${MAX_PROBLEMS})`) as Array<{ quick_check: string }>).map((r) => r.quick_check).filter((m) => m !== "ok");
+      const version = schemaVersion(db);
+      const size = formatBytes(statSync(path).size + walSize(path));
+      if (problems.length > 0) {
+        return fail(`${path} is damaged: ${problems.join("; ")}`, {
+          hint: "stop chatctl, keep a copy of the file, then restore the latest backup (or try: sqlite3 FILE '.recover' | sqlite3 NEW)",
+        });
+      }
+      if (version > SCHEMA_VERSION) {
+        return fail(`${path}: schema version ${version}, newer than this chatctl knows (${SCHEMA_VERSION})`, { hint: "a newer chatctl upgraded it: run that version" });
+      }
+      if (version < SCHEMA_VERSION) {
+        return warn(`${path}: ${size}, quick_check ok, schema version ${version} of ${SCHEMA_VERSION}`, { hint: "chatctl serve upgrades it at the next start" });
+      }
+      return ok(`${path}: ${size}, quick_check ok, schema version ${version}`);
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? "";
+      return fail(`cannot check ${path}: ${(err as Error).message}${code ? ` (${code})` : ""}`, {
+        hint: /NOTADB|CORRUPT/.test(code)
+          ? "the file is not a chatctl database or is damaged: check storage.path, or restore a backup"
+          : "check that this user may read the file and its directory (run the doctor as chatctl's user)",
+      });
+    } finally {
+      db?.close();
+    }
+  },
+};
+
+/** Data not yet checkpointed into the main file also takes disk space. */
+function walSize(path: string): number {
+  try {
+    return statSync(`${path}-wal`).size;
+  } catch {
+    return 0;
+  }
+}
