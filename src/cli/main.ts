@@ -7,6 +7,7 @@ import { ChatctlError, ExitCode } from "../errors.js";
 import { LOG_LEVELS } from "../log/logger.js";
 import { StoreError } from "../storage/types.js";
 import { doctorCommand } from "./commands/doctor/index.js";
+import { mamCommand } from "./commands/mam/index.js";
 import { serveCommand } from "./commands/serve.js";
 import { userCommand } from "./commands/user/index.js";
 import { adminsCommand } from "./commands/admins/index.js";
@@ -40,7 +41,8 @@ export function buildProgram(runner: ActionRunner = notRunnable): Command {
     .addCommand(adminsCommand(runner))
     .addCommand(usersCommand(runner))
     .addCommand(broadcastCommand(runner))
-    .addCommand(doctorCommand(runner));
+    .addCommand(doctorCommand(runner))
+    .addCommand(mamCommand(runner));
   return withExamples(program, [
     { title: "try it: a server for localhost with a self-signed certificate", command: "chatctl serve --domain localhost --data-dir ./data" },
     { title: "create an account on the configured server", command: "chatctl -c /etc/chatctl/chatctl.yml user add alice" },

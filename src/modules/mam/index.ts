@@ -122,7 +122,7 @@ function serveQueries(ctx: ModuleContext, options: MamOptions, writer: ArchiveWr
  * (an hour after starting).
  */
 function scheduleMaintenance(ctx: ModuleContext, options: MamOptions, writer: ArchiveWriter): void {
-  if (options.retentionDays === 0 && options.maxStorageBytes === 0) return;
+  // Always scheduled: a retention policy may be set later with `chatctl mam retention --days`.
   let lastRun = 0;
   let running = false;
   ctx.every(MAINTENANCE_TICK_MS, "archive-maintenance", async () => {

@@ -14,6 +14,7 @@ import {
 import { openStorage } from "../../storage/open.js";
 import type { StorageBackend } from "../../storage/types.js";
 import type { MamOptions } from "./options.js";
+import { effectiveRetentionDays } from "../../services/retention-policy.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Share of the cap at which the size is worth a warning. */
@@ -34,6 +35,8 @@ export async function runArchiveMaintenance(
   log: Logger,
   now: Date = new Date(),
 ): Promise<MaintenanceReport> {
+  // `chatctl mam retention --days N` stores an override the running server follows without a restart.
+  options = { ...options, retentionDays: effectiveRetentionDays(storage, host, options) };
   const report: MaintenanceReport = {};
   if (options.retentionDays > 0) {
     const olderThan = new Date(now.getTime() - options.retentionDays * DAY_MS);

@@ -1,19 +1,11 @@
-// A real server (loopback, ephemeral ports, temp data dir) with the core modules plus the admin
-// plane (adhoc, admin-adhoc, announce, offline), and a small XEP-0050 driver over @xmpp/client.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { loadConfig } from "../../../src/config/load.js";
-import { createLogger } from "../../../src/log/logger.js";
-import { adhocModule } from "../../../src/modules/adhoc/index.js";
-import { createAdminAdhocModule } from "../../../src/modules/admin-adhoc/index.js";
-import { announceModule } from "../../../src/modules/announce/index.js";
-import { createAdminSocketModule } from "../../../src/modules/admin-adhoc/socket.js";
-import { offlineModule } from "../../../src/modules/offline/index.js";
-import { startServer, type RunningServer } from "../../../src/server/index.js";
-import { coreModules } from "../../../src/server/modules.js";
+// A real server (test/integration/helpers/server.ts) with the full module list, the admin-adhoc
+// module's client-version wait shortened for tests, and a small XEP-0050 driver over @xmpp/client.
 import type { InternalAuthProvider } from "../../../src/auth/internal.js";
+import { createAdminAdhocModule } from "../../../src/modules/admin-adhoc/index.js";
+import type { RunningServer } from "../../../src/server/index.js";
+import { coreModules } from "../../../src/server/modules.js";
 import { type TestClient, type XmppElement, connect, xml } from "../helpers/client.js";
+import { startTestServer } from "../helpers/server.js";
 
 export const COMMANDS = "http://jabber.org/protocol/commands";
 export const ADMIN = "http://jabber.org/protocol/admin";
@@ -31,49 +23,32 @@ export interface AdminServer {
   stop(): Promise<void>;
 }
 
-/** The module list the admin plane adds to the core (what modules.ts gets). */
-export const adminModules = [...coreModules, offlineModule, adhocModule, createAdminAdhocModule({ versionTimeoutMs: 1500 }), announceModule, createAdminSocketModule()];
+/** The server's module list, with a short XEP-0092 wait in the detailed online-users command. */
+export const adminModules = coreModules.map((m) => (m.name === "admin-adhoc" ? createAdminAdhocModule({ versionTimeoutMs: 1500 }) : m));
 
 export async function startAdminServer(flags: Record<string, unknown> = {}): Promise<AdminServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), "chatctl-admin-"));
-  const config = loadConfig({
-    env: {},
-    flags: {
-      dataDir,
-      "listeners.c2s.addresses": ["127.0.0.1"],
-      "listeners.c2s.port": 0,
-      "listeners.c2sDirectTls.addresses": ["127.0.0.1"],
-      "listeners.c2sDirectTls.port": 0,
-      "log.level": process.env.CHATCTL_TEST_LOG ?? "silent",
-      "log.format": "json",
-      "auth.scramIterations": 4096,
-      ...flags,
-    },
-  });
-  const log = createLogger({ level: config.log.level, format: "json" });
-  const server = await startServer(config, log, { modules: adminModules });
-  const auth = server.host.auth as InternalAuthProvider;
+  const t = await startTestServer(flags, { modules: adminModules });
+  const auth = t.server.host.auth as InternalAuthProvider;
   const clients: TestClient[] = [];
   const s: AdminServer = {
-    server,
-    port: server.addresses().c2s[0]!.port,
-    dataDir,
-    domain: config.domain,
+    server: t.server,
+    port: t.port,
+    dataDir: t.dataDir,
+    domain: t.domain,
     auth,
     addUser: (name, password = "secret") => auth.createUser(name, password),
     addAdmin(name, password = "secret") {
       auth.createUser(name, password);
-      auth.addToGroup(name, config.admin.group);
+      auth.addToGroup(name, t.config.admin.group);
     },
     async login(name, opts = {}) {
-      const c = await connect({ port: s.port, username: name, password: opts.password ?? "secret", domain: config.domain, resource: opts.resource, presence: opts.presence });
+      const c = await connect({ port: s.port, username: name, password: opts.password ?? "secret", domain: t.domain, resource: opts.resource, presence: opts.presence });
       clients.push(c);
       return c;
     },
     async stop() {
       await Promise.all(clients.map((c) => c.stop()));
-      await server.close("test finished");
-      rmSync(dataDir, { recursive: true, force: true });
+      await t.stop();
     },
   };
   return s;

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { loadConfig } from "../../../src/config/load.js";
 import type { Config } from "../../../src/config/types.js";
 import { createLogger } from "../../../src/log/logger.js";
-import { startServer, type RunningServer } from "../../../src/server/index.js";
+import { startServer, type RunningServer, type StartOptions } from "../../../src/server/index.js";
 
 export interface TestServer {
   server: RunningServer;
@@ -23,7 +23,7 @@ export interface TestServer {
   restart(): Promise<void>;
 }
 
-export async function startTestServer(flags: Record<string, unknown> = {}): Promise<TestServer> {
+export async function startTestServer(flags: Record<string, unknown> = {}, options: StartOptions = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "chatctl-it-"));
   const config = loadConfig({
     env: {},
@@ -41,7 +41,7 @@ export async function startTestServer(flags: Record<string, unknown> = {}): Prom
     },
   });
   const log = createLogger({ level: config.log.level, format: "json" });
-  let server = await startServer(config, log);
+  let server = await startServer(config, log, options);
   const t: TestServer = {
     server,
     config,
@@ -58,7 +58,7 @@ export async function startTestServer(flags: Record<string, unknown> = {}): Prom
     },
     async restart() {
       await server.close("restart");
-      server = await startServer(config, log);
+      server = await startServer(config, log, options);
       t.server = server;
       setPorts();
     },
