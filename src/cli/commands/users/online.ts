@@ -72,9 +72,12 @@ export async function run(opts: OnlineOptions, ctx: CliContext): Promise<number>
     try {
       while (!stop) {
         const report = await collect(client);
+        // Interrupted while collecting: stop now rather than render and sleep once more.
+        if (stop) break;
         // On a terminal the table replaces the previous one; piped, each refresh is appended.
         if (ctx.isTTY && !opts.json) ctx.stdout.write("\x1b[2J\x1b[H");
         render(report, { ...opts, json: opts.json }, ctx);
+        if (stop) break;
         await new Promise<void>((resolve) => {
           wake = resolve;
           setTimeout(resolve, interval * 1000).unref();
