@@ -1,5 +1,6 @@
 // storage.health: the SQLite database opens read-only, passes PRAGMA quick_check, and has the
-// schema this chatctl expects; its size is reported. Read-only, so it is safe while serving.
+// schema this chatctl expects; its size is reported against the archive cap (mam.maxStorageBytes),
+// warning from 80 % like the server does. Read-only, so it is safe while serving.
 import { existsSync, statSync } from "node:fs";
 import Database from "better-sqlite3";
 import { SCHEMA_VERSION, schemaVersion } from "../../storage/sqlite/migrations.js";
@@ -24,7 +25,8 @@ export const storageHealthCheck: Check<SystemContext> = {
       db = new Database(path, { readonly: true, fileMustExist: true });
       const problems = (db.pragma(`quick_check(${MAX_PROBLEMS})`) as Array<{ quick_check: string }>).map((r) => r.quick_check).filter((m) => m !== "ok");
       const version = schemaVersion(db);
-      const size = formatBytes(statSync(path).size + walSize(path));
+      const bytes = statSync(path).size + walSize(path);
+      const size = formatBytes(bytes);
       if (problems.length > 0) {
         return fail(`${path} is damaged: ${problems.join("; ")}`, {
           hint: "stop chatctl, keep a copy of the file, then restore the latest backup (or try: sqlite3 FILE '.recover' | sqlite3 NEW)",
@@ -36,7 +38,12 @@ export const storageHealthCheck: Check<SystemContext> = {
       if (version < SCHEMA_VERSION) {
         return warn(`${path}: ${size}, quick_check ok, schema version ${version} of ${SCHEMA_VERSION}`, { hint: "chatctl serve upgrades it at the next start" });
       }
-      return ok(`${path}: ${size}, quick_check ok, schema version ${version}`);
+      const detail = `${path}: ${size}${capText(bytes, config.mam.maxStorageBytes)}, quick_check ok, schema version ${version}`;
+      // The server trims the oldest archived messages above the cap and warns from 80 %.
+      if (config.mam.maxStorageBytes > 0 && bytes >= 0.8 * config.mam.maxStorageBytes) {
+        return warn(detail, { hint: "purge old messages (chatctl mam purge --older-than DAYS), set a retention (chatctl mam retention --days N) or raise mam.maxStorageBytes" });
+      }
+      return ok(detail);
     } catch (err) {
       const code = (err as { code?: string }).code ?? "";
       return fail(`cannot check ${path}: ${(err as Error).message}${code ? ` (${code})` : ""}`, {
@@ -49,6 +56,11 @@ export const storageHealthCheck: Check<SystemContext> = {
     }
   },
 };
+
+/** " of the 2.0 GiB cap (12 %)" when an archive size cap is set. */
+function capText(bytes: number, cap: number): string {
+  return cap > 0 ? ` of the ${formatBytes(cap)} archive cap (${Math.round((bytes / cap) * 100)} %)` : "";
+}
 
 /** Data not yet checkpointed into the main file also takes disk space. */
 function walSize(path: string): number {

@@ -56,13 +56,23 @@ test("a listener nobody listens on fails with the address, and the database not 
   assert.match(find(r, "storage.disk-space").detail, new RegExp(`free of .* on ${dir.replace(/[.]/g, "\\.")} \\(.*data does not exist yet\\)$`));
 });
 
-test("a healthy database passes quick_check and reports its size and schema version", async (t) => {
+test("a healthy database passes quick_check and reports its size against the archive cap and its schema version", async (t) => {
   const dir = tempDir(t);
   const { config, opts } = await setup(dir);
   openStorage(config).close();
   const c = find(await fullReport({ ok: true, config }, opts), "storage.health");
   assert.equal(c.status, "ok");
-  assert.match(c.detail, /chatctl\.sqlite: \d+(\.\d)? KiB, quick_check ok, schema version \d+$/);
+  assert.match(c.detail, /chatctl\.sqlite: \d+(\.\d)? KiB of the 2(\.0)? GiB archive cap \(0 %\), quick_check ok, schema version \d+$/);
+});
+
+test("a database past 80 % of the archive cap is a warning that says how to purge", async (t) => {
+  const dir = tempDir(t);
+  const { config, opts } = await setup(dir, { "mam.maxStorageBytes": 4096 });
+  openStorage(config).close();
+  const c = find(await fullReport({ ok: true, config }, opts), "storage.health");
+  assert.equal(c.status, "warn");
+  assert.match(c.detail, /archive cap \(\d+ %\)/);
+  assert.match(c.hint!, /chatctl mam purge/);
 });
 
 test("a file that is not a database fails storage.health and says what to do", async (t) => {
