@@ -45,6 +45,8 @@ const USAGE = `usage: node dist/bench/run.js [options]
   --to bare|full       W3 addressing (default bare)
   --server-cpus LIST   taskset CPU list for servers (default 0)
   --gen-cpus LIST      taskset CPU list for the generator and this process (default 1)
+  --archive            every server archives messages (XEP-0313); default off for all
+  --label NAME         add -NAME to the result file names
   --out DIR            where results go (default bench/results)
   --max-minutes N      stop starting new runs after N minutes (default 180)
   --quiet-wait S       before each run, wait up to S seconds for other processes to leave
@@ -82,6 +84,8 @@ interface Options {
   keep: boolean;
   quietWaitMs: number;
   nice: number;
+  label: string | undefined;
+  archive: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -107,6 +111,8 @@ function parseOptions(argv: string[]): Options {
       "max-minutes": { type: "string" },
       "no-install": { type: "boolean", default: false },
       "quiet-wait": { type: "string" },
+      label: { type: "string" },
+      archive: { type: "boolean", default: false },
       nice: { type: "string" },
       keep: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -172,9 +178,16 @@ function parseOptions(argv: string[]): Options {
     maxMinutes: num(values["max-minutes"], 180, "max-minutes"),
     install: values["no-install"] !== true,
     nice: values.nice === undefined ? (process.getuid?.() === 0 ? -10 : 0) : niceValue(values.nice),
+    archive: values.archive === true,
+    label: values.label === undefined ? undefined : labelValue(values.label),
     quietWaitMs: values["quiet-wait"] === undefined ? 10_000 : Math.max(0, Number(values["quiet-wait"])) * 1000,
     keep: values.keep === true,
   };
+}
+
+function labelValue(text: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,40}$/.test(text)) throw new Error("--label: letters, digits, '.', '_' and '-' only");
+  return text;
 }
 
 function niceValue(text: string): number {
@@ -309,6 +322,7 @@ async function main(): Promise<number> {
     password: "bench-password-1",
     serverCpus: o.serverCpus,
     nice: o.nice,
+    archive: o.archive,
     cpuProfile: o.cpuProf,
     log,
   };
@@ -448,13 +462,14 @@ async function main(): Promise<number> {
     generatorCpus: o.genCpus,
     workers: o.workers,
     nice: o.nice,
+    archive: o.archive,
     versions,
     notes,
     durationMinutes: (Date.now() - started) / 60_000,
   };
   const results: Results = { meta, plan: o.plan, servers: o.servers, workloads: o.workloads, metrics, runs, summary, ratios, profiles };
   mkdirSync(o.outDir, { recursive: true });
-  const stem = join(o.outDir, `${date}-${mach.host}${o.plan.quick ? "-quick" : ""}`);
+  const stem = join(o.outDir, `${date}-${mach.host}${o.plan.quick ? "-quick" : ""}${o.label ? `-${o.label}` : ""}`);
   let base = stem;
   for (let i = 2; existsSync(`${base}.md`) || existsSync(`${base}.json`); i++) base = `${stem}-${i}`;
   writeFileSync(`${base}.json`, JSON.stringify(results, null, 1) + "\n");

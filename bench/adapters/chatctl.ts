@@ -24,6 +24,12 @@ function configYaml(env: BenchEnv, dataDir: string, port: number): string {
     "log:",
     "  level: warn",
     "  format: json",
+    "# chatctl archives every message by default; the peers do not unless told (--archive)",
+    "mam:",
+    `  defaultPolicy: ${env.archive ? "always" : "never"}`,
+    "# Prosody and ejabberd are configured without room history too",
+    "muc:",
+    "  historyLength: 0",
     "",
   ].join("\n");
 }

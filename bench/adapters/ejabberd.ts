@@ -13,7 +13,10 @@ import type { Adapter, BenchEnv, StartedServer } from "./types.js";
 
 const USER = "ejabberd";
 
-function configYaml(env: BenchEnv, cfgDir: string, c2sPort: number, httpPort: number): string {
+const SQLITE_SCHEMA = "/usr/share/ejabberd/sql/lite.sql";
+const ARCHIVE_DB = "archive.db";
+
+function configYaml(env: BenchEnv, cfgDir: string, spool: string, c2sPort: number, httpPort: number): string {
   return `# chatctl bench: generated, throwaway
 hosts:
   - ${env.domain}
@@ -34,7 +37,10 @@ listen:
     module: ejabberd_http
     request_handlers:
       /api: mod_http_api
-auth_method: internal
+${env.archive ? `# --archive: the message archive in SQLite (schema from ${SQLITE_SCHEMA}); everything else in Mnesia
+sql_type: sqlite
+sql_database: ${JSON.stringify(join(spool, ARCHIVE_DB))}
+` : ""}auth_method: internal
 auth_password_format: scram
 auth_scram_hash: sha
 acl:
@@ -57,7 +63,7 @@ modules:
   mod_roster: {}
   mod_disco: {}
   mod_ping: {}
-  mod_http_api: {}
+  mod_http_api: {}${env.archive ? "\n  mod_mam:\n    db_type: sql\n    default: always" : ""}
   mod_muc:
     host: ${env.mucDomain}
     access_create: all
@@ -92,7 +98,7 @@ async function layout(env: BenchEnv, dir: string, node: string): Promise<Layout 
   const [c2sPort, httpPort, distPort] = [await freePort(), await freePort(), await freePort()];
   copyFileSync(join(env.workDir, "combined.pem"), join(l.cfgDir, "server.pem"));
   if (existsSync("/etc/ejabberd/inetrc")) copyFileSync("/etc/ejabberd/inetrc", join(l.cfgDir, "inetrc"));
-  writeFileSync(join(l.cfgDir, "ejabberd.yml"), configYaml(env, l.cfgDir, c2sPort, httpPort));
+  writeFileSync(join(l.cfgDir, "ejabberd.yml"), configYaml(env, l.cfgDir, l.spool, c2sPort, httpPort));
   writeFileSync(
     join(l.cfgDir, "ejabberdctl.cfg"),
     [
@@ -195,6 +201,10 @@ export const ejabberdAdapter: Adapter = {
 
   async ensureInstalled(env) {
     ensureDebianPackage("ejabberd", env.log);
+    if (env.archive) {
+      ensureDebianPackage("erlang-p1-sqlite3", env.log);
+      ensureDebianPackage("sqlite3", env.log);
+    }
     const note = packagedServiceNote("/run/ejabberd/ejabberd.pid", "ejabberd");
     if (note) env.log(note);
   },
@@ -207,6 +217,11 @@ export const ejabberdAdapter: Adapter = {
   async prepare(env) {
     const dir = templateDir(env);
     const t0 = performance.now();
+    if (env.archive) {
+      // ejabberd 23.01 does not create its SQL schema: the template spool gets an initialized database.
+      mkdirSync(join(dir, "spool"), { recursive: true });
+      mustRun("sqlite3", ["-bail", join(dir, "spool", ARCHIVE_DB), `.read ${SQLITE_SCHEMA}`]);
+    }
     // Accounts are registered on a running node; its spool then becomes the template.
     const { server, httpPort } = await launch(env, dir, "0-1");
     try {

@@ -43,11 +43,11 @@ s2s_ports = { }
 component_ports = { }
 http_ports = { }
 https_ports = { }
-modules_enabled = { "roster"; "saslauth"; "tls"; "disco"; "ping" }
+modules_enabled = { "roster"; "saslauth"; "tls"; "disco"; "ping"${env.archive ? '; "mam"' : ""} }
 modules_disabled = { "s2s"; "offline" }
 c2s_require_encryption = true
 authentication = "internal_hashed"
-storage = "internal"
+${env.archive ? archiveLua(dir) : 'storage = "internal"'}
 -- no mod_limits: no per-connection bandwidth limits
 limits = { }
 certificates = ${q(join(dir, "certs"))}
@@ -63,6 +63,15 @@ Component ${q(env.mucDomain)} "muc"
 `;
 }
 
+/** --archive: every message archived, in SQLite (mod_storage_sql over LuaDBI), kept forever. */
+function archiveLua(dir: string): string {
+  return `default_storage = "internal"
+storage = { archive = "sql" }
+sql = { driver = "SQLite3"; database = ${luaString(join(dir, "archive.sqlite"))} }
+default_archive_policy = true
+archive_expires_after = "never"`;
+}
+
 function templateDir(env: BenchEnv): string {
   return join(env.workDir, "template-prosody");
 }
@@ -73,6 +82,7 @@ export const prosodyAdapter: Adapter = {
 
   async ensureInstalled(env) {
     ensureDebianPackage("prosody", env.log);
+    if (env.archive) ensureDebianPackage("lua-dbi-sqlite3", env.log);
     const note = packagedServiceNote("/run/prosody/prosody.pid", "prosody");
     if (note) env.log(note);
   },

@@ -23,6 +23,12 @@ export interface BenchEnv {
   serverCpus: string;
   /** Niceness of servers and generator (negative: they win the CPU over unrelated work). */
   nice: number;
+  /**
+   * Message archiving (XEP-0313) on every server: chatctl mam.defaultPolicy always, Prosody mod_mam,
+   * ejabberd mod_mam. Off by default, so that W3 compares routing only (peers do not archive by
+   * default); `--archive` measures the servers with their archives written.
+   */
+  archive: boolean;
   /** Pass --cpu-prof to chatctl (profiles land in the start's directory). */
   cpuProfile: boolean;
   log: (line: string) => void;

@@ -35,6 +35,7 @@ export interface Meta {
   generatorCpus: string;
   workers: number;
   nice: number;
+  archive: boolean;
   versions: Partial<Record<ServerName, string>>;
   notes: string[];
   durationMinutes: number;
@@ -139,6 +140,9 @@ export function renderMarkdown(res: Results): string {
     `| pinning | servers on CPU ${meta.serverCpus}, load generator (${meta.workers} worker process${meta.workers > 1 ? "es" : ""}) on CPU ${meta.generatorCpus}${meta.nice ? `; both at nice ${meta.nice}` : ""} |`,
   );
   for (const s of servers) out.push(`| ${LABEL[s]} | ${meta.versions[s] ?? "?"} |`);
+  out.push(
+    `| message archive | ${meta.archive ? "**on** for every server (chatctl mam.defaultPolicy always, Prosody mod_mam, ejabberd mod_mam on Mnesia)" : "off for every server (chatctl mam.defaultPolicy never; Prosody and ejabberd without mod_mam)"} |`,
+  );
   out.push(`| repetitions | ${plan.repeat} (each cell: median (min–max) over repetitions; W0 over every server start) |`);
   out.push(`| wall time | ${meta.durationMinutes.toFixed(1)} min |`);
   const fs = spread(res.runs.map((r) => r.foreignCpu?.serverCpuPct));

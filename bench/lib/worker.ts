@@ -344,12 +344,15 @@ function startRate(run: Run, rate: number, send: (s: Client, intended: number) =
   let rr = 0;
   const n = run.senders.length;
   if (n === 0 || rate <= 0) return;
-  run.timer = setInterval(() => {
-    const due = Math.floor(((clock() - start) * rate) / 1000);
+  const tick = () => {
+    // Message k is due at start + k/rate: the first one immediately, none a period late.
+    const due = Math.floor(((clock() - start) * rate) / 1000) + 1;
     for (let burst = 0; k < due && burst < 20_000; burst++, k++) {
       send(run.senders[rr++ % n]!, start + (k * 1000) / rate);
     }
-  }, 2);
+  };
+  tick();
+  run.timer = setInterval(tick, 2);
 }
 
 function chatStart(a: ChatStartArgs): { pairs: number } {
