@@ -35,6 +35,8 @@ export interface Prompts {
   /** Hidden input; resolves with what was typed. */
   password(message: string): Promise<string>;
   confirm(message: string, defaultAnswer: boolean): Promise<boolean>;
+  /** One line of visible text (e.g. the announcement of `chatctl broadcast`). */
+  text(message: string): Promise<string>;
 }
 
 export interface CliContext {
@@ -105,17 +107,40 @@ export function createContext({ io, out, globals, onForcedExit }: ProcessContext
 
 function terminalPrompts(io: CliIO): Prompts {
   // Prompts render on stderr so that stdout stays clean for output that may be redirected.
-  const context = { input: io.stdin, output: io.stderr, clearPromptOnDone: false };
+  const ask = async <T>(prompt: (context: PromptContext) => Promise<T>): Promise<T> => {
+    // inquirer waits forever on a terminal that has gone away (stdin ended: hang-up, closed pipe);
+    // that is the user leaving, so it aborts the prompt like Ctrl-C does.
+    const gone = new AbortController();
+    const leave = () => gone.abort();
+    io.stdin.once("end", leave).once("close", leave);
+    if ((io.stdin as { readableEnded?: boolean }).readableEnded) gone.abort();
+    try {
+      return await aborting(prompt({ input: io.stdin, output: io.stderr, clearPromptOnDone: false, signal: gone.signal }));
+    } finally {
+      io.stdin.off("end", leave).off("close", leave);
+    }
+  };
   return {
     async password(message) {
       const { password } = await import("@inquirer/prompts");
-      return await aborting(password({ message, mask: false }, context));
+      return await ask((context) => password({ message, mask: false }, context));
     },
     async confirm(message, defaultAnswer) {
       const { confirm } = await import("@inquirer/prompts");
-      return await aborting(confirm({ message, default: defaultAnswer }, context));
+      return await ask((context) => confirm({ message, default: defaultAnswer }, context));
+    },
+    async text(message) {
+      const { input } = await import("@inquirer/prompts");
+      return await ask((context) => input({ message }, context));
     },
   };
+}
+
+interface PromptContext {
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+  clearPromptOnDone: boolean;
+  signal: AbortSignal;
 }
 
 /** Ctrl-C or Ctrl-D inside a prompt is the user changing their mind, not a crash. */

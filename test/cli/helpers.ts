@@ -149,6 +149,7 @@ export function fakeContext(opts: {
     prompts: {
       password: (message) => next<string>(message, "string"),
       confirm: (message) => next<boolean>(message, "boolean"),
+      text: (message) => next<string>(message, "string"),
     },
     loadConfig: opts.loadConfig ?? (() => Promise.reject(new Error("this test loads no configuration"))),
     onSignal: () => () => {},

@@ -79,7 +79,7 @@ export async function run(messageArg: string | undefined, opts: BroadcastOptions
 
   const { client } = await connectAdmin(opts, ctx);
   try {
-    if (message === undefined || message === "") message = await askMessage(ctx);
+    if (message === undefined || message === "") message = await ctx.prompts.text("Message:");
     if (message.trim() === "") throw new UsageError("the message is empty; nothing was sent");
 
     if (opts.dryRun || !opts.yes) {
@@ -102,18 +102,6 @@ export async function run(messageArg: string | undefined, opts: BroadcastOptions
     return ExitCode.OK;
   } finally {
     await client.close();
-  }
-}
-
-async function askMessage(ctx: CliContext): Promise<string> {
-  const { input } = await import("@inquirer/prompts");
-  try {
-    return await input({ message: "Message:" }, { input: ctx.stdin, output: ctx.stderr, clearPromptOnDone: false });
-  } catch (err) {
-    if (err instanceof Error && (err.name === "ExitPromptError" || err.name === "AbortPromptError")) {
-      throw new ChatctlError("CHATCTL_E_ABORTED", "aborted at the prompt; nothing was sent", ExitCode.FAILED);
-    }
-    throw err;
   }
 }
 
