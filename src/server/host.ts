@@ -27,6 +27,7 @@ export class VirtualHost implements RoutingHost, DiscoRegistry {
   private readonly featureCounts = new Map<string, number>();
   private readonly accountFeatureCounts = new Map<string, number>();
   private readonly identityList: DiscoIdentity[] = [];
+  private readonly accountIdentityList: DiscoIdentity[] = [];
   private readonly serviceItemList: DiscoServiceItem[] = [];
   private readonly loaded: Loaded[] = [];
 
@@ -47,6 +48,9 @@ export class VirtualHost implements RoutingHost, DiscoRegistry {
   }
   identities(): readonly DiscoIdentity[] {
     return this.identityList;
+  }
+  accountIdentities(): readonly DiscoIdentity[] {
+    return this.accountIdentityList;
   }
   serviceItems(): readonly DiscoServiceItem[] {
     return this.serviceItemList;
@@ -82,6 +86,13 @@ export class VirtualHost implements RoutingHost, DiscoRegistry {
     const host = this;
     const log = this.log.child({ module: loaded.module.name });
     const cleanups = loaded.cleanups;
+    const listed = (list: DiscoIdentity[], identity: DiscoIdentity) => {
+      list.push(identity);
+      cleanups.push(() => {
+        const i = list.indexOf(identity);
+        if (i >= 0) list.splice(i, 1);
+      });
+    };
     const count = (map: Map<string, number>, key: string) => {
       map.set(key, (map.get(key) ?? 0) + 1);
       cleanups.push(() => {
@@ -108,13 +119,8 @@ export class VirtualHost implements RoutingHost, DiscoRegistry {
       },
       addFeature: (ns) => count(this.featureCounts, ns),
       addAccountFeature: (ns) => count(this.accountFeatureCounts, ns),
-      addIdentity: (identity) => {
-        this.identityList.push(identity);
-        cleanups.push(() => {
-          const i = this.identityList.indexOf(identity);
-          if (i >= 0) this.identityList.splice(i, 1);
-        });
-      },
+      addIdentity: (identity) => listed(this.identityList, identity),
+      addAccountIdentity: (identity) => listed(this.accountIdentityList, identity),
       keyval: (store) => this.storage.keyval(this.domain, store),
       map: (store) => this.storage.map(this.domain, store),
       archive: (store) => this.storage.archive(this.domain, store),

@@ -63,6 +63,8 @@ export interface ModuleContext {
   addIdentity(identity: DiscoIdentity): void;
   /** Disco features advertised on every account's bare JID (e.g. PEP, MAM). */
   addAccountFeature(ns: string): void;
+  /** Disco identities of every account beside account/registered (e.g. pubsub/pep). */
+  addAccountIdentity(identity: DiscoIdentity): void;
 
   keyval<V extends Json = Json>(store: string): KeyValueStore<V>;
   map<V extends Json = Json>(store: string): MapStore<V>;
@@ -89,5 +91,6 @@ export interface DiscoRegistry {
   features(): readonly string[];
   identities(): readonly DiscoIdentity[];
   accountFeatures(): readonly string[];
+  accountIdentities(): readonly DiscoIdentity[];
   serviceItems(): readonly DiscoServiceItem[];
 }

@@ -1,29 +1,9 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { connect, xml } from "../integration/helpers/client.js";
 import { startTestServer, type TestServer } from "../integration/helpers/server.js";
-
-const PYTHON = "/usr/bin/python3";
-// The script sits in the source tree, not in dist/.
-const SCRIPT = fileURLToPath(new URL("../../../test/interop/slixmpp_echo.py", import.meta.url));
-
-function runPython(args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(PYTHON, [SCRIPT, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+import { PYTHON, runPython } from "./python.js";
 
 describe("interop with slixmpp (python3-slixmpp)", () => {
   let t: TestServer;
@@ -42,7 +22,7 @@ describe("interop with slixmpp (python3-slixmpp)", () => {
       }
     });
     try {
-      const run = await runPython(["snake@localhost", "hiss-hiss", String(t.port), "node@localhost/echo"], 40_000);
+      const run = await runPython("slixmpp_echo.py", ["snake@localhost", "hiss-hiss", String(t.port), "node@localhost/echo"], 40_000);
       const line = run.stdout.trim().split("\n").pop() ?? "";
       assert.equal(run.code, 0, `slixmpp failed: ${line}\n${run.stderr.slice(-2000)}`);
       const result = JSON.parse(line) as { reply: string; roster_ok: boolean; ping: string };

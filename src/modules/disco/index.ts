@@ -50,7 +50,8 @@ export const discoModule: ServerModule = {
         ctx.iq("get", addr, NS.DISCO_INFO, "query", ({ payload, to }) => {
           if (!ctx.auth.userExists(to.local)) return new StanzaError("service-unavailable");
           if (payload.attrs.node !== undefined) return new StanzaError("item-not-found");
-          return infoResult(undefined, [{ category: "account", type: "registered" }], [...new Set(source.accountFeatures())].sort());
+          const identities = [{ category: "account", type: "registered" }, ...source.accountIdentities()];
+          return infoResult(undefined, identities, [...new Set(source.accountFeatures())].sort());
         });
         ctx.iq("get", addr, NS.DISCO_ITEMS, "query", ({ payload, to }) => {
           if (!ctx.auth.userExists(to.local)) return new StanzaError("service-unavailable");
