@@ -25,10 +25,26 @@ export interface StoreTotals {
   bytes: number;
 }
 
-/** Totals per store; `archive` and `offline` are always present (zero when not purged). */
-export type PurgeResult = { archive: StoreTotals; offline: StoreTotals } & Record<string, StoreTotals>;
+/**
+ * Totals per store; `archive` and `offline` are always present (zero when not purged), and `rooms`
+ * totals the group chat rooms' archives (XEP-0313 MUC archives) purged with them.
+ */
+export type PurgeResult = { archive: StoreTotals; offline: StoreTotals; rooms: StoreTotals } & Record<string, StoreTotals>;
 
 export const DEFAULT_PURGE_STORES: readonly string[] = ["archive", "offline"];
+
+/**
+ * The group chat rooms' archives: the conference component (conference.<domain>, see
+ * server/components.ts) keeps one archive per room (user = the room's localpart) in this store.
+ * Retention applies to them as to the accounts' archives.
+ */
+export const ROOM_ARCHIVE_STORE = "muc_archive";
+export const ROOM_SERVICE_LABEL = "conference";
+
+/** Where the rooms of `domain` keep their archives (host keys of the storage). */
+export function roomArchiveHosts(domain: string): string[] {
+  return [`${ROOM_SERVICE_LABEL}.${domain}`];
+}
 export const DEFAULT_BATCH_SIZE = 1000;
 
 export interface PurgeOptions {
@@ -44,6 +60,11 @@ export interface PurgeOptions {
   stores?: readonly string[];
   /** Called after each batch with the number of items it removed (or counted, in a dry run). */
   onBatch?: (messages: number, store: string) => void;
+  /**
+   * Also purge the rooms' archives of this domain (roomArchiveHosts, ROOM_ARCHIVE_STORE). Default:
+   * yes, unless `user` or `stores` narrows the purge to some accounts' stores.
+   */
+  rooms?: boolean;
 }
 
 /** Removes (or with dryRun counts) every item older than `olderThan`, oldest first, in batches. */
@@ -53,17 +74,22 @@ export async function purgeArchive(storage: RetentionStorage, host: string, opts
   const batch = batchSizeOf(opts.batchSize);
   // The store's `end` is inclusive; "older than" is not.
   const cutoff = new Date(olderThan - 1);
-  const result: PurgeResult = { archive: zero(), offline: zero() };
+  const result: PurgeResult = { archive: zero(), offline: zero(), rooms: zero() };
+  const targets: Array<{ host: string; store: string; totals: StoreTotals; users?: string[] }> = [];
   for (const store of opts.stores ?? DEFAULT_PURGE_STORES) {
-    const totals = (result[store] ??= zero());
-    const archive = storage.archive(host, store);
-    const users = opts.user !== undefined ? [opts.user] : archive.users();
-    for (const user of users) {
+    targets.push({ host, store, totals: (result[store] ??= zero()), ...(opts.user !== undefined ? { users: [opts.user] } : {}) });
+  }
+  if (opts.rooms ?? (opts.user === undefined && opts.stores === undefined)) {
+    for (const roomHost of roomArchiveHosts(host)) targets.push({ host: roomHost, store: ROOM_ARCHIVE_STORE, totals: result.rooms });
+  }
+  for (const target of targets) {
+    const archive = storage.archive(target.host, target.store);
+    for (const user of target.users ?? archive.users()) {
       const step = opts.dryRun === true ? countPages(archive, user, cutoff, batch) : purgeBatches(storage, archive, user, cutoff, batch);
       for (const done of step) {
-        totals.messages += done.messages;
-        totals.bytes += done.bytes;
-        opts.onBatch?.(done.messages, store);
+        target.totals.messages += done.messages;
+        target.totals.bytes += done.bytes;
+        opts.onBatch?.(done.messages, target.store);
         await nextTurn();
       }
     }
@@ -134,13 +160,19 @@ function boundedWindowEnd(archive: ArchiveStore, user: string, upper: Date, batc
 export interface SizeCapOptions {
   /** The cap, in bytes of `measure`. */
   maxBytes: number;
-  /** Archive store trimmed; default "archive". */
+  /** The accounts' archive store trimmed; default "archive". */
   store?: string;
-  /** Items removed per batch (oldest first across every user of the host); default 1000. */
+  /**
+   * Also trim the rooms' archives of this domain (roomArchiveHosts, ROOM_ARCHIVE_STORE), oldest
+   * first together with the accounts' archives. Default: yes, unless `store` names another store.
+   */
+  rooms?: boolean;
+  /** About this many items per batch (oldest first across every archive trimmed); default 1000. */
   batchSize?: number;
   /** Current size in bytes; default storageSize(storage), which the SQLite backend provides. */
   measure?: () => number;
-  onBatch?: (messages: number) => void;
+  /** Called after each batch, once per store it removed items from. */
+  onBatch?: (messages: number, store: string) => void;
 }
 
 export interface SizeCapResult {
@@ -154,9 +186,11 @@ export interface SizeCapResult {
 }
 
 /**
- * Removes the oldest items of a store across all users of the host (XEP-0313 §3.2: never from the
- * middle) until the measured size is at or under `maxBytes`, re-measuring after each batch.
- * Throws when the size cannot be measured (no `measure` and a backend without sizeBytes).
+ * Removes the oldest items until the measured size is at or under `maxBytes`, re-measuring after
+ * each batch. The oldest go first wherever they are, the accounts' archives and the rooms'
+ * archives taken as one timeline (a sysadmin's expectation: a year-old room log goes before last
+ * week's chats), and within one archive only ever its oldest (XEP-0313 §3.2: never from the
+ * middle). Throws when the size cannot be measured (no `measure` and a backend without sizeBytes).
  */
 export async function enforceSizeCap(storage: RetentionStorage, host: string, opts: SizeCapOptions): Promise<SizeCapResult> {
   const measure = opts.measure ?? (() => storageSize(storage));
@@ -166,19 +200,143 @@ export async function enforceSizeCap(storage: RetentionStorage, host: string, op
     return bytes;
   };
   const batch = batchSizeOf(opts.batchSize);
-  const archive = storage.archive(host, opts.store ?? "archive");
   const before = size();
   let current = before;
   let messages = 0;
+  if (current <= opts.maxBytes) return { before, after: current, messages, underCap: true };
+  const store = opts.store ?? "archive";
+  const timelines = [new ArchiveTimeline(storage.archive(host, store), store)];
+  if (opts.rooms ?? store === "archive") {
+    for (const roomHost of roomArchiveHosts(host)) timelines.push(new ArchiveTimeline(storage.archive(roomHost, ROOM_ARCHIVE_STORE), ROOM_ARCHIVE_STORE));
+  }
+  const window = new OldestWindow(timelines, batch);
   while (current > opts.maxBytes) {
-    const removed = storage.transaction(() => archive.delete(ALL_USERS, { limit: batch }));
-    if (removed === 0) break;
-    messages += removed;
-    opts.onBatch?.(removed);
+    const end = window.next();
+    if (end === undefined) break;
+    // Every archive loses what it holds up to the same instant, so no newer item goes before an
+    // older one elsewhere. The limit bounds a batch when many items share one millisecond; what
+    // it leaves is still the oldest, taken by the next batch.
+    const limit = 2 * batch;
+    const removed = storage.transaction(() => timelines.map((t) => (t.oldestBound <= end ? t.archive.delete(ALL_USERS, { end: new Date(end), limit }) : 0)));
+    const total = removed.reduce((a, b) => a + b, 0);
+    if (total === 0) break;
+    messages += total;
+    removed.forEach((n, i) => {
+      if (n < limit) timelines[i]!.clearedUpTo(end);
+      if (n > 0) opts.onBatch?.(n, timelines[i]!.store);
+    });
     current = size();
     await nextTurn();
   }
   return { before, after: current, messages, underCap: current <= opts.maxBytes };
+}
+
+/**
+ * One archive store seen as a timeline: for each user's archive a lower bound of its oldest
+ * instant, exact at first (read once per user). After a batch has removed everything up to an
+ * instant, that instant + 1 ms is a bound for every user; so a batch costs no extra reads here.
+ * Users who appear after the first look hold new messages, which a trim would not reach anyway,
+ * and the store-wide delete removes whatever falls in a batch's window regardless.
+ */
+class ArchiveTimeline {
+  private readonly lowerBounds = new Map<string, number>();
+
+  constructor(readonly archive: ArchiveStore, readonly store: string) {
+    for (const user of archive.users()) {
+      const oldest = oldestInstant(archive, user);
+      if (oldest !== undefined) this.lowerBounds.set(user, oldest);
+    }
+  }
+
+  /** The least lower bound over the users (Infinity when no user had items). */
+  get oldestBound(): number {
+    let least = Infinity;
+    for (const bound of this.lowerBounds.values()) least = Math.min(least, bound);
+    return least;
+  }
+
+  /** Nothing at or before `instant` is left: raise every bound past it. */
+  clearedUpTo(instant: number): void {
+    for (const [user, bound] of this.lowerBounds) if (bound <= instant) this.lowerBounds.set(user, instant + 1);
+  }
+
+  /** Items stored at or before `end`; reads only the users whose bound is that old. */
+  countUpTo(end: number): number {
+    let n = 0;
+    for (const [user, bound] of this.lowerBounds) if (bound <= end) n += this.archive.count(user, { end: new Date(end) });
+    return n;
+  }
+}
+
+/**
+ * Chooses each batch's time bound: from the oldest instant across the timelines (a lower bound),
+ * a window sized so that about `batch` items (0.8 to 1.25 × batch) fall into it: every batch
+ * costs a commit, so batches are kept near their size. The window's width is kept from one batch
+ * to the next, since message rates change slowly.
+ */
+class OldestWindow {
+  private width = 60_000;
+
+  constructor(private readonly timelines: readonly ArchiveTimeline[], private readonly batch: number) {}
+
+  /** The instant to delete up to (inclusive), or undefined when nothing is left to remove. */
+  next(): number | undefined {
+    let start = Infinity;
+    for (const t of this.timelines) start = Math.min(start, t.oldestBound);
+    if (start === Infinity) return undefined;
+    const endOf = (width: number): number => Math.min(start + width, MAX_TIME);
+    const count = (width: number): number => this.timelines.reduce((n, t) => n + t.countUpTo(endOf(width)), 0);
+    // Scale the width by the rate seen while only one side is known, then bisect between one
+    // known too small (`small`) and one known too large (`large`); bounded, widths are integers.
+    let small: { width: number; n: number } | undefined;
+    let large: number | undefined;
+    let width = this.width;
+    let n = count(width);
+    for (let step = 0; step < 128; step++) {
+      if (n > 1.25 * this.batch && width > 0) large = width;
+      else if (n < 0.8 * this.batch && endOf(width) < MAX_TIME) small = { width, n };
+      else break;
+      if (small !== undefined && large !== undefined) {
+        if (large - small.width <= 1) {
+          // The larger window holds too many: take the smaller one unless it is empty.
+          if (small.n > 0) [width, n] = [small.width, small.n];
+          else [width, n] = [large, count(large)];
+          break;
+        }
+        width = Math.floor((small.width + large) / 2);
+      } else if (large !== undefined) {
+        width = Math.min(width - 1, Math.floor((width * this.batch) / n));
+      } else {
+        width = n === 0 ? 2 * width + 1 : Math.max(width + 1, Math.ceil((width * this.batch) / n));
+      }
+      n = count(width);
+    }
+    if (n === 0) return undefined;
+    this.width = Math.max(width, 1);
+    return endOf(width);
+  }
+}
+
+/** Latest instant representable by Date. */
+const MAX_TIME = 8.64e15;
+
+/**
+ * The earliest `when` in one user's archive. Archive order is nearly always time order, so the
+ * first item usually is the oldest; when an item was appended with an older timestamp, the
+ * instant is bisected with counts (never reading the stanzas).
+ */
+function oldestInstant(archive: ArchiveStore, user: string): number | undefined {
+  const [first] = archive.find(user, { limit: 1 });
+  if (first === undefined) return undefined;
+  let hi = first.when.getTime(); // count(hi) > 0
+  if (archive.count(user, { end: new Date(hi - 1) }) === 0) return hi;
+  let lo = MIN_TIME; // count(lo) = 0
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (archive.count(user, { end: new Date(mid) }) > 0) hi = mid;
+    else lo = mid;
+  }
+  return hi;
 }
 
 /**

@@ -38,7 +38,7 @@ export interface RoomConfig {
   changeSubject: boolean;
   /** Whether participants may invite others (§7.8). */
   allowInvites: boolean;
-  /** Archiving flag (muc#roomconfig_enablearchiving); no archive is kept yet. */
+  /** Archiving flag (muc#roomconfig_enablearchiving): the room's messages go to its MAM archive. */
   archiving: boolean;
   /** How many messages of discussion history the room keeps (muc#maxhistoryfetch). */
   historyLength: number;

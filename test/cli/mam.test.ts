@@ -93,7 +93,7 @@ describe("chatctl mam", () => {
     const r = await box.run(["mam", "purge", "--older-than", "7", "--json"]);
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(r.stdout) as PurgeJson;
-    assert.deepEqual(Object.keys(report).sort(), ["archive", "daysFrom", "disk", "domain", "dryRun", "offline", "olderThan", "olderThanDays", "user"]);
+    assert.deepEqual(Object.keys(report).sort(), ["archive", "daysFrom", "disk", "domain", "dryRun", "offline", "olderThan", "olderThanDays", "rooms", "user"]);
     assert.equal(report.domain, DOMAIN);
     assert.equal(report.user, null);
     assert.ok(!Number.isNaN(Date.parse(report.olderThan)));

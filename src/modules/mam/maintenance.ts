@@ -1,11 +1,13 @@
 // The archive's periodic upkeep: purge what is older than the retention period and watch the
 // storage size against the cap, through services/archive-retention.ts (the code `chatctl mam
-// purge` runs too). The module schedules it; this file decides what one run does.
+// purge` runs too). Both cover the group chat rooms' archives (conference.<domain>) as well as the
+// accounts'. The module schedules it; this file decides what one run does.
 import type { Logger } from "../../log/logger.js";
 import type { ModuleContext } from "../../server/module-api.js";
 import {
   enforceSizeCap,
   purgeArchive,
+  ROOM_ARCHIVE_STORE,
   storageSize,
   type PurgeResult,
   type RetentionStorage,
@@ -24,8 +26,11 @@ export interface MaintenanceReport {
   purged?: PurgeResult;
   /** Storage size measured after the purge (undefined when the backend cannot tell). */
   sizeBytes?: number;
-  /** The cap was exceeded and the oldest archived messages were removed. */
-  trimmed?: SizeCapResult;
+  /**
+   * The cap was exceeded and the oldest archived messages were removed, from the accounts'
+   * archives (`archived`) and the group chat rooms' archives (`rooms`) taken as one timeline.
+   */
+  trimmed?: SizeCapResult & { archived: number; rooms: number };
 }
 
 export async function runArchiveMaintenance(
@@ -42,8 +47,13 @@ export async function runArchiveMaintenance(
     const olderThan = new Date(now.getTime() - options.retentionDays * DAY_MS);
     const purged = await purgeArchive(storage, host, { olderThan });
     report.purged = purged;
-    const removed = { archived: purged.archive.messages, offline: purged.offline.messages, bytes: purged.archive.bytes + purged.offline.bytes };
-    if (removed.archived + removed.offline > 0) {
+    const removed = {
+      archived: purged.archive.messages,
+      offline: purged.offline.messages,
+      rooms: purged.rooms.messages,
+      bytes: purged.archive.bytes + purged.offline.bytes + purged.rooms.bytes,
+    };
+    if (removed.archived + removed.offline + removed.rooms > 0) {
       log.info({ ...removed, olderThan: olderThan.toISOString(), retentionDays: options.retentionDays }, "archive retention removed old messages");
     } else {
       log.debug({ olderThan: olderThan.toISOString() }, "archive retention found nothing to remove");
@@ -55,12 +65,16 @@ export async function runArchiveMaintenance(
     if (size === undefined) {
       log.debug("the storage backend cannot report its size; mam.maxStorageBytes is not enforced");
     } else if (size > options.maxStorageBytes) {
-      const trimmed = await enforceSizeCap(storage, host, { maxBytes: options.maxStorageBytes });
-      report.trimmed = trimmed;
+      const byStore = { archived: 0, rooms: 0 };
+      const trimmed = await enforceSizeCap(storage, host, {
+        maxBytes: options.maxStorageBytes,
+        onBatch: (messages, store) => (byStore[store === ROOM_ARCHIVE_STORE ? "rooms" : "archived"] += messages),
+      });
+      report.trimmed = { ...trimmed, ...byStore };
       report.sizeBytes = trimmed.after;
       log.warn(
-        { sizeBytes: trimmed.before, afterBytes: trimmed.after, maxStorageBytes: options.maxStorageBytes, removed: trimmed.messages },
-        "storage exceeded mam.maxStorageBytes: the oldest archived messages were removed",
+        { sizeBytes: trimmed.before, afterBytes: trimmed.after, maxStorageBytes: options.maxStorageBytes, removed: trimmed.messages, ...byStore },
+        "storage exceeded mam.maxStorageBytes: the oldest archived messages (accounts' and rooms') were removed",
       );
     } else if (size >= SIZE_WARNING_RATIO * options.maxStorageBytes) {
       log.warn(

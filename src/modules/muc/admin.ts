@@ -21,13 +21,13 @@ export function onAdminGet(env: MucEnv, req: IqRequest): Element | StanzaError {
   if (isAffiliation(item?.attrs.affiliation)) {
     const aff = item.attrs.affiliation;
     if (aff === "none") return new StanzaError("bad-request", "There is no list of unaffiliated users");
-    if (!room.mayListAffiliations(actorBare)) return new StanzaError("forbidden");
+    if (!room.mayListAffiliations(actorBare) && !env.isServiceAdmin(req.from)) return new StanzaError("forbidden");
     return x("query", { xmlns: MUC_NS.ADMIN }, room.withAffiliation(aff).map((jid) => x("item", { affiliation: aff, jid })));
   }
   if (isRole(item?.attrs.role)) {
     const role = item.attrs.role;
-    // §8.5: moderators list roles.
-    if (room.occupantByJid(req.from.toString())?.role !== "moderator") return new StanzaError("forbidden");
+    // §8.5: moderators list roles (and service administrators, §5.2, from outside the room).
+    if (room.occupantByJid(req.from.toString())?.role !== "moderator" && !env.isServiceAdmin(req.from)) return new StanzaError("forbidden");
     const items = [...room.occupants.values()]
       .filter((o) => o.role === role)
       .map((o) => x("item", { role, affiliation: room.affiliation(o.bareJid), nick: o.nick, jid: currentSession(o)?.jid }));

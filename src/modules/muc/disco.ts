@@ -16,9 +16,11 @@ export function registerServiceDisco(env: MucEnv): void {
   ctx.addFeature(MUC_NS.MUC);
   ctx.addFeature(MUC_NS.SELF_PING);
   ctx.hook<DiscoItemsEvent>(DISCO_ITEMS_EVENT, (ev) => {
+    // Service administrators (§5.2) see every room, hidden and locked ones included.
+    const admin = env.isServiceAdmin(ev.from);
     for (const room of env.rooms.all()) {
       // §6.3: only public rooms are listed; a room still waiting for configuration is not yet a room.
-      if (room.config.public && !room.locked) ev.items.push({ jid: room.jid, name: roomName(room) });
+      if (admin || (room.config.public && !room.locked)) ev.items.push({ jid: room.jid, name: roomName(room) });
     }
     return undefined;
   });
@@ -30,7 +32,7 @@ function roomName(room: MucRoom): string {
 
 export function onRoomDiscoInfo(env: MucEnv, req: IqRequest): Element | StanzaError {
   const room = env.rooms.get(req.to.local);
-  if (!room || (room.locked && room.affiliation(req.from.bare().toString()) !== "owner")) return new StanzaError("item-not-found", "No such room");
+  if (!room || (room.locked && room.affiliation(req.from.bare().toString()) !== "owner" && !env.isServiceAdmin(req.from))) return new StanzaError("item-not-found", "No such room");
   if (req.payload.attrs.node !== undefined) return new StanzaError("item-not-found");
   const features = [MUC_NS.MUC, MUC_NS.SELF_PING, MUC_NS.STABLE_ID, NS.DISCO_INFO, ...configFeatures(room.config)].sort();
   const field = (name: string, value: string, label?: string) => x("field", { var: name, label }, x("value", {}, value));

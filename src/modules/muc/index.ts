@@ -1,7 +1,7 @@
 // Multi-user chat (XEP-0045) on a component host (conference.<domain>). This file only wires the
 // concerns together: presence (join, leave, nick change), messages, the owner and admin IQs,
-// disco, self-ping (XEP-0410) and IQs between occupants. The room model lives in
-// services/muc-room.ts; each configuration option in options/.
+// disco, self-ping (XEP-0410), IQs between occupants and the rooms' archive (XEP-0313, mam.ts).
+// The room model lives in services/muc-room.ts; each configuration option in options/.
 import type { StanzaEvent } from "../../router/events.js";
 import { Priority } from "../../router/priority.js";
 import type { ServerModule } from "../../server/module-api.js";
@@ -16,15 +16,23 @@ import { onOwnerGet, onOwnerSet } from "./owner.js";
 import { onOccupantPresence, onRoomPresence } from "./presence.js";
 import { IqRelay } from "./iq-relay.js";
 import { ROOM_STORE, RoomRegistry } from "./rooms.js";
+import { RoomArchive } from "./archive.js";
+import { registerRoomArchiveQueries } from "./mam.js";
+import { serviceAdmins } from "./service-admin.js";
 
 export const mucModule: ServerModule = {
   name: "muc",
   setup(ctx) {
     const options = mucOptions(ctx.config);
-    const rooms = new RoomRegistry(ctx.host, ctx.keyval(ROOM_STORE), { historyLength: options.historyLength });
+    const archive = new RoomArchive(ctx);
+    // A room that stops existing takes its archive with it (XEP-0045 §10.9 destroy, §7.14 a
+    // temporary room's last occupant leaving): a later room of the same name starts empty.
+    const rooms = new RoomRegistry(ctx.host, ctx.keyval(ROOM_STORE), { historyLength: options.historyLength, archiving: options.archiveByDefault }, (name) => {
+      archive.deleteRoom(name);
+    });
     const loaded = rooms.loadPersistent();
     if (loaded > 0) ctx.log.info({ rooms: loaded }, "persistent rooms loaded");
-    const env: MucEnv = { ctx, options, rooms };
+    const env: MucEnv = { ctx, options, rooms, archive, isServiceAdmin: serviceAdmins(ctx) };
 
     registerServiceDisco(env);
 
@@ -43,5 +51,6 @@ export const mucModule: ServerModule = {
     ctx.iq("set", "bare", MUC_NS.ADMIN, "query", (req) => onAdminSet(env, req));
     ctx.iq("get", "bare", NS.DISCO_INFO, "query", (req) => onRoomDiscoInfo(env, req));
     ctx.iq("get", "bare", NS.DISCO_ITEMS, "query", (req) => onRoomDiscoItems(env, req));
+    registerRoomArchiveQueries(env);
   },
 };

@@ -1,16 +1,19 @@
 // Messages to a room (XEP-0045 §7.4 groupchat, §8.1 subject) and to an occupant (§7.5 private
 // messages). Groupchat is reflected to every occupant — the sender included — from the sender's
-// occupant JID, and kept as discussion history.
+// occupant JID, kept as discussion history and, in an archived room, in the room's archive (whose
+// id is the reflected <stanza-id/>, XEP-0313 §3.5). Private messages are never archived (§5.1.2).
 import { randomUUID } from "node:crypto";
 import type { StanzaEvent } from "../../router/events.js";
 import { StanzaError } from "../../stanza/errors.js";
 import { messageType } from "../../stanza/stanza.js";
 import { x, type Element } from "../../xml/element.js";
+import { worthArchiving } from "./archive.js";
 import type { MucEnv, MucRoom } from "./env.js";
 import { remember } from "./history.js";
 import { onInvitations } from "./invite.js";
 import { MUC_NS } from "./ns.js";
 import { occupantJid, sendToOccupant } from "./occupants.js";
+import { localpart } from "./rooms.js";
 
 export function onRoomMessage(env: MucEnv, ev: StanzaEvent): true | StanzaError {
   const type = messageType(ev.stanza);
@@ -45,7 +48,9 @@ function broadcast(env: MucEnv, room: MucRoom, ev: StanzaEvent, nick: string): E
   delete reflected.attrs.to;
   // XEP-0359 §4: a stanza-id claiming to be by this room can only be one the room wrote.
   reflected.removeChildren((el) => el.name === "stanza-id" && el.attrs.xmlns === MUC_NS.SID && el.attrs.by === room.jid);
-  reflected.append(x("stanza-id", { xmlns: MUC_NS.SID, id: randomUUID(), by: room.jid }));
+  // Archived once here, not per occupant (XEP-0313 §5.1.2); the archive id is the stanza-id.
+  const id = room.config.archiving && worthArchiving(reflected) ? env.archive.append(localpart(room), reflected, ev.from.toString()) : randomUUID();
+  reflected.append(x("stanza-id", { xmlns: MUC_NS.SID, id, by: room.jid }));
   for (const o of room.occupants.values()) sendToOccupant(env, o, reflected);
   return reflected;
 }

@@ -13,7 +13,8 @@ import { destroyRoom, removeOccupant } from "./removal.js";
 function ownedRoom(env: MucEnv, req: IqRequest): MucRoom | StanzaError {
   const room = env.rooms.get(req.to.local);
   if (!room) return new StanzaError("item-not-found", "No such room");
-  if (room.affiliation(req.from.bare().toString()) !== "owner") return new StanzaError("forbidden", "Only owners may do this");
+  // §5.2: a service administrator may do whatever an owner may.
+  if (room.affiliation(req.from.bare().toString()) !== "owner" && !env.isServiceAdmin(req.from)) return new StanzaError("forbidden", "Only owners may do this");
   return room;
 }
 

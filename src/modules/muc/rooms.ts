@@ -17,6 +17,8 @@ export class RoomRegistry {
     readonly domain: string,
     private readonly store: KeyValueStore,
     private readonly defaults: Partial<RoomConfig>,
+    /** Called with the room's localpart when a room stops existing (destroyed, or temporary and empty). */
+    private readonly onRemoved: (name: string) => void = () => {},
   ) {}
 
   /** Loads every persistent room from the store (at module setup). */
@@ -57,8 +59,10 @@ export class RoomRegistry {
   /** Forgets a room (destroyed, or temporary and empty), in memory and in the store. */
   remove(room: MucRoom): void {
     const name = localpart(room);
-    if (this.rooms.get(name) === room) this.rooms.delete(name);
+    const current = this.rooms.get(name) === room;
+    if (current) this.rooms.delete(name);
     if (this.store.get(name) !== undefined) this.store.set(name, undefined);
+    if (current) this.onRemoved(name);
   }
 
   /** §7.14: a temporary room goes away with its last occupant. */
@@ -67,6 +71,7 @@ export class RoomRegistry {
   }
 }
 
-function localpart(room: MucRoom): string {
+/** The room's name: the localpart of its JID (the key of its stored state and of its archive). */
+export function localpart(room: MucRoom): string {
   return room.jid.slice(0, room.jid.indexOf("@"));
 }

@@ -36,6 +36,8 @@ export interface PurgeReport {
   /** Removed (or, with dryRun, that would be removed): messages and stanza bytes. */
   archive: StoreTotals;
   offline: StoreTotals;
+  /** Group chat rooms' archives (conference.<domain>), purged with the accounts' archives; zero with --user. */
+  rooms: StoreTotals;
   /** The database file and its WAL on disk; null in a dry run. */
   disk: { beforeBytes: number; afterBytes: number; freedBytes: number; checkpointBusy: boolean } | null;
 }
@@ -45,7 +47,7 @@ const VACUUM_PAGES_PER_STEP = 4096;
 
 export function purgeCommand(runner: ActionRunner): Command {
   const cmd = new Command("purge")
-    .description("remove archived and offline messages older than the retention period (safe from cron while the server runs)")
+    .description("remove archived, offline and group chat room messages older than the retention period (safe from cron while the server runs)")
     .option("--older-than <days>", "remove messages older than this many days (default: the retention policy, see mam retention)", dayParser(1))
     .option("--user <jid>", "only this account's messages (user or user@domain)")
     .option("--dry-run", "count what would be removed; remove nothing")
@@ -131,6 +133,7 @@ async function purge(
     user: account?.jid ?? null,
     archive: result.archive,
     offline: result.offline,
+    rooms: result.rooms,
     disk,
   };
 }
@@ -154,6 +157,7 @@ function render(r: PurgeReport, ctx: CliContext): void {
   ctx.out.line(`${r.dryRun ? "dry run: " : ""}messages older than ${r.olderThanDays} days (before ${r.olderThan}), ${who}`);
   ctx.out.line(`archive: ${verb} ${r.archive.messages} messages (${formatBytes(r.archive.bytes)})`);
   ctx.out.line(`offline: ${verb} ${r.offline.messages} messages (${formatBytes(r.offline.bytes)})`);
+  if (r.user === null) ctx.out.line(`rooms:   ${verb} ${r.rooms.messages} messages (${formatBytes(r.rooms.bytes)})`);
   if (r.disk) {
     ctx.out.line(`disk:    ${formatBytes(r.disk.beforeBytes)} → ${formatBytes(r.disk.afterBytes)} (freed ${formatBytes(r.disk.freedBytes)})`);
     if (r.disk.checkpointBusy) ctx.out.notice("the server was reading the database; the rest of the space is reclaimed at its next checkpoint");
