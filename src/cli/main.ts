@@ -8,6 +8,8 @@ import { LOG_LEVELS } from "../log/logger.js";
 import { StoreError } from "../storage/types.js";
 import { doctorCommand } from "./commands/doctor/index.js";
 import { mamCommand } from "./commands/mam/index.js";
+import { uploadCommand } from "./commands/upload/index.js";
+import { mucCommand } from "./commands/muc/index.js";
 import { serveCommand } from "./commands/serve.js";
 import { userCommand } from "./commands/user/index.js";
 import { adminsCommand } from "./commands/admins/index.js";
@@ -42,7 +44,9 @@ export function buildProgram(runner: ActionRunner = notRunnable): Command {
     .addCommand(usersCommand(runner))
     .addCommand(broadcastCommand(runner))
     .addCommand(doctorCommand(runner))
-    .addCommand(mamCommand(runner));
+    .addCommand(mamCommand(runner))
+    .addCommand(uploadCommand(runner))
+    .addCommand(mucCommand(runner));
   return withExamples(program, [
     { title: "try it: a server for localhost with a self-signed certificate", command: "chatctl serve --domain localhost --data-dir ./data" },
     { title: "create an account on the configured server", command: "chatctl -c /etc/chatctl/chatctl.yml user add alice" },

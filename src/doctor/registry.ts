@@ -23,7 +23,9 @@ import { srvRecordsCheck } from "./checks/dns-srv-records.js";
 import { srvTargetNamesCheck } from "./checks/dns-srv-target-names.js";
 import { srvTargetsCheck } from "./checks/dns-srv-targets.js";
 import { listenerReachableCheck } from "./checks/listeners-reachable.js";
+import { proxyAddressCheck } from "./checks/proxy-address.js";
 import { storageHealthCheck } from "./checks/storage-health.js";
+import { uploadUrlCheck } from "./checks/upload-url.js";
 import type { CertContext } from "./cert/context.js";
 import type { DnsContext } from "./dns/context.js";
 import type { DnsPlan } from "./dns/plan.js";
@@ -63,8 +65,8 @@ export function certChecks(listeners: readonly ListenerTarget[]): Check<CertCont
   ];
 }
 
-/** The configuration; with a valid one, the listeners, the database and the disk. */
+/** The configuration; with a valid one, the listeners, the database, the disk and the upload URL. */
 export function systemChecks(configLoaded: boolean, listeners: readonly ListenerTarget[]): Check<SystemContext>[] {
   if (!configLoaded) return [configValidCheck];
-  return [configValidCheck, ...listeners.map(listenerReachableCheck), storageHealthCheck, diskSpaceCheck];
+  return [configValidCheck, ...listeners.map(listenerReachableCheck), proxyAddressCheck, storageHealthCheck, diskSpaceCheck, uploadUrlCheck];
 }

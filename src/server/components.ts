@@ -10,10 +10,14 @@ import type { Config } from "../config/types.js";
 import type { Logger } from "../log/logger.js";
 import { iqModule } from "../modules/iq/index.js";
 import { mucModule } from "../modules/muc/index.js";
+import { proxy65Module } from "../modules/proxy65/index.js";
+import { pubsubComponentModule } from "../modules/pubsub/index.js";
+import { createUploadModule } from "../modules/upload/index.js";
 import type { Router } from "../router/router.js";
 import { StanzaError } from "../stanza/errors.js";
 import type { StorageBackend } from "../storage/types.js";
-import { x } from "../xml/element.js";
+import type { TlsContextManager } from "../tls/context.js";
+import { x, type Element } from "../xml/element.js";
 import { NS } from "../xml/ns.js";
 import type { Jid } from "../jid/jid.js";
 import { VirtualHost } from "./host.js";
@@ -25,10 +29,20 @@ export interface ComponentSpec {
   readonly label: string;
   enabled(config: Config): boolean;
   readonly modules: readonly ServerModule[];
+  /** Modules that need what the server shares (its TLS context), built at each start. */
+  createModules?(env: ComponentEnv): readonly ServerModule[];
+}
+
+/** What a component's modules may share with the server beyond the ModuleContext. */
+export interface ComponentEnv {
+  tls?: TlsContextManager;
 }
 
 export const componentSpecs: readonly ComponentSpec[] = [
   { label: "conference", enabled: (c) => c.services.conference, modules: [mucModule] },
+  { label: "proxy", enabled: (c) => c.services.proxy, modules: [proxy65Module] },
+  { label: "pubsub", enabled: (c) => c.services.pubsub, modules: [pubsubComponentModule] },
+  { label: "upload", enabled: (c) => c.services.upload, modules: [], createModules: (env) => [createUploadModule(env)] },
 ];
 
 /** One entry of the service's disco#items (XEP-0030 §4). */
@@ -48,19 +62,32 @@ export interface DiscoItemsEvent {
 }
 export const DISCO_ITEMS_EVENT = "component-disco-items";
 
+/**
+ * `component-disco-info`: fired when someone asks the component's domain for disco#info; each
+ * handler appends XEP-0128 extension forms (e.g. upload's max-file-size) and returns undefined.
+ */
+export interface DiscoInfoEvent {
+  from: Jid;
+  extensions: Element[];
+}
+export const DISCO_INFO_EVENT = "component-disco-info";
+
 /** Disco of the component's own domain: identities and features its modules declared, items they list. */
 export const componentDiscoModule: ServerModule = {
   name: "component-disco",
   setup(ctx) {
     ctx.addFeature(NS.DISCO_INFO);
     ctx.addFeature(NS.DISCO_ITEMS);
-    ctx.iq("get", "host", NS.DISCO_INFO, "query", ({ payload }) => {
+    ctx.iq("get", "host", NS.DISCO_INFO, "query", ({ payload, from }) => {
       if (payload.attrs.node !== undefined) return new StanzaError("item-not-found");
+      const ev: DiscoInfoEvent = { from, extensions: [] };
+      ctx.fire(DISCO_INFO_EVENT, ev);
       return x(
         "query",
         { xmlns: NS.DISCO_INFO },
         ctx.disco.identities().map((i) => x("identity", { category: i.category, type: i.type, name: i.name })),
         [...new Set(ctx.disco.features())].sort().map((f) => x("feature", { var: f })),
+        ev.extensions,
       );
     });
     ctx.iq("get", "host", NS.DISCO_ITEMS, "query", ({ payload, from }) => {
@@ -88,6 +115,8 @@ export interface ComponentOptions {
   storage: StorageBackend;
   auth: AuthProvider;
   router: Router;
+  /** The server's TLS state, for components that serve TLS themselves (upload). */
+  tls?: TlsContextManager;
   /** Which components exist (default: componentSpecs). */
   specs?: readonly ComponentSpec[];
 }
@@ -104,7 +133,8 @@ export async function createComponentHosts(opts: ComponentOptions): Promise<Comp
       const domain = `${spec.label}.${opts.config.domain}`;
       const host = new VirtualHost(domain, opts.config, opts.log.child({ host: domain }), opts.storage, opts.auth, opts.router);
       hosts.set(domain, host);
-      for (const m of [...componentBaseModules, ...spec.modules]) await host.load(m);
+      const own = [...spec.modules, ...(spec.createModules?.({ ...(opts.tls ? { tls: opts.tls } : {}) }) ?? [])];
+      for (const m of [...componentBaseModules, ...own]) await host.load(m);
     }
   } catch (err) {
     await close();

@@ -50,7 +50,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     for (const m of options.modules ?? coreModules) await host.load(m);
     closeables.push(() => host.unloadAll());
     // Service domains (conference.<domain> …) route like hosts but accept no client logins.
-    components = await createComponentHosts({ config, log, storage, auth, router });
+    components = await createComponentHosts({ config, log, storage, auth, router, tls });
     for (const domain of components.hosts.keys()) host.addServiceItem({ jid: domain });
     closeables.push(() => components!.close());
 

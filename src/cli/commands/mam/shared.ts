@@ -82,8 +82,8 @@ export interface PurgeLock {
   release(): void;
 }
 
-export function lockPath(config: Pick<Config, "dataDir">): string {
-  return join(config.dataDir, LOCK_FILE);
+export function lockPath(config: Pick<Config, "dataDir">, file: string = LOCK_FILE): string {
+  return join(config.dataDir, file);
 }
 
 /**
@@ -92,9 +92,9 @@ export function lockPath(config: Pick<Config, "dataDir">): string {
  * itself guarded by a second O_EXCL file, so two purges finding the same stale lock cannot both
  * win.
  */
-export function acquirePurgeLock(config: Pick<Config, "dataDir">, pid: number = process.pid): PurgeLock {
+export function acquirePurgeLock(config: Pick<Config, "dataDir">, pid: number = process.pid, file: string = LOCK_FILE): PurgeLock {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const path = lockPath(config);
+  const path = lockPath(config, file);
   for (let attempt = 0; attempt < 3; attempt++) {
     if (createExclusive(path, pid)) return ownedLock(path, pid);
     const holder = lockHolder(path);
