@@ -67,6 +67,16 @@ export interface ArchiveDeleteQuery {
   limit?: number;
 }
 
+/** One user's archive in a store, as summary() reports it. */
+export interface ArchiveUserSummary {
+  user: string;
+  messages: number;
+  /** UTF-8 bytes of the stored stanzas. */
+  bytes: number;
+  oldest: Date;
+  newest: Date;
+}
+
 export interface ArchiveStore {
   readonly caps: ArchiveCaps;
   /**
@@ -81,6 +91,11 @@ export interface ArchiveStore {
   delete(user: string | typeof ALL_USERS, query?: ArchiveDeleteQuery): number;
   /** Users with at least one item, sorted. */
   users(): string[];
+  /**
+   * Per user with at least one item (sorted by user): count, bytes, oldest and newest, computed
+   * by the backend without handing every item to the caller. Optional: callers fall back to find().
+   */
+  summary?(): ArchiveUserSummary[];
 }
 
 export const ALL_USERS: unique symbol = Symbol("all-users");

@@ -3,6 +3,9 @@
 // when the backend offers transactions the writer assigns each item its key at once (the stanza-id
 // the recipient sees) and commits everything appended during one turn of the event loop together.
 // Readers of the archive call flush() first, so a query always sees every message already routed.
+// A batch is written user by user (a stable sort: each user's messages keep their order, which is
+// their archive order): one user's messages of a batch then share table pages, so purging that
+// user's oldest messages later rewrites a page per batch instead of a page per message.
 import { newArchiveKey } from "../../storage/archive-key.js";
 import type { Logger } from "../../log/logger.js";
 import type { ArchiveStore } from "../../storage/types.js";
@@ -38,14 +41,14 @@ export class ArchiveWriter {
     return key;
   }
 
-  /** Commits what is pending, in append order (which is the archive order). */
+  /** Commits what is pending: user by user, each user's items in append order (their archive order). */
   flush(): void {
     if (this.scheduled !== undefined) {
       clearImmediate(this.scheduled);
       this.scheduled = undefined;
     }
     if (this.pending.length === 0 || this.transaction === undefined) return;
-    const batch = this.pending;
+    const batch = this.pending.length > 1 ? this.pending.sort(byUser) : this.pending;
     this.pending = [];
     try {
       this.transaction(() => {
@@ -55,4 +58,8 @@ export class ArchiveWriter {
       this.log.error({ err, messages: batch.length }, "archiving failed; these messages are not in the archive");
     }
   }
+}
+
+function byUser(a: Pending, b: Pending): number {
+  return a.user < b.user ? -1 : a.user > b.user ? 1 : 0;
 }

@@ -10,6 +10,7 @@ import {
   type ArchiveItem,
   type ArchiveQuery,
   type ArchiveStore,
+  type ArchiveUserSummary,
 } from "../types.js";
 import type { ArchiveRow, MemoryState } from "./state.js";
 import { sortedKeys } from "./state.js";
@@ -99,6 +100,24 @@ class MemoryArchiveStore implements ArchiveStore {
 
   users(): string[] {
     return sortedKeys(this.state.archiveUsers(this.host, this.store));
+  }
+
+  summary(): ArchiveUserSummary[] {
+    const out: ArchiveUserSummary[] = [];
+    for (const user of this.users()) {
+      const rows = this.rows(user);
+      if (rows.length === 0) continue;
+      let bytes = 0;
+      let oldest = Infinity;
+      let newest = -Infinity;
+      for (const r of rows) {
+        bytes += Buffer.byteLength(r.value, "utf8");
+        oldest = Math.min(oldest, r.when);
+        newest = Math.max(newest, r.when);
+      }
+      out.push({ user, messages: rows.length, bytes, oldest: new Date(oldest), newest: new Date(newest) });
+    }
+    return out;
   }
 
   private rows(user: string): readonly ArchiveRow[] {

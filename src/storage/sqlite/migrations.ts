@@ -46,6 +46,70 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX archive_store_when ON archive (host, store, "when");
     `,
   },
+  {
+    name: "narrow archive rows: owner and conversation partner as integer ids",
+    // Step 1 repeated host, user and store (and the partner JID twice) in every archive row and
+    // in each of its five indexes: ~800 bytes per archived message, and every insert wrote five
+    // wide index entries. Here an archive (host, store, user) and a bare partner JID are each
+    // stored once and referred to by integer; a row keeps only the partner's resource.
+    // Existing items are copied with their sort_id (archive order and keys are unchanged) and the
+    // AUTOINCREMENT high-water mark is carried over, so ids are still never reused.
+    sql: `
+      -- One row per archive (a user's, or a room's, in one store of one host). Never deleted: a
+      -- connection caches these ids, so an id must keep meaning the same archive.
+      CREATE TABLE archive_owner (
+        id    INTEGER PRIMARY KEY,
+        host  TEXT NOT NULL,
+        store TEXT NOT NULL,
+        user  TEXT NOT NULL,
+        UNIQUE (host, store, user)
+      );
+      -- Bare JIDs of conversation partners ('' for items stored without one). Never deleted either.
+      CREATE TABLE archive_peer (
+        id  INTEGER PRIMARY KEY,
+        jid TEXT NOT NULL UNIQUE
+      );
+      -- sort_id is the archive order (paging is by sort_id, never by time alone); AUTOINCREMENT
+      -- so an id is never reused after the newest rows are deleted. "with" is peer's JID, plus
+      -- '/' || resource when resource is not NULL. bytes = UTF-8 length of value, so size
+      -- statistics read an index instead of every stanza.
+      CREATE TABLE archive_item (
+        sort_id  INTEGER PRIMARY KEY AUTOINCREMENT,
+        owner    INTEGER NOT NULL,
+        key      TEXT NOT NULL,
+        "when"   INTEGER NOT NULL,
+        peer     INTEGER NOT NULL,
+        resource TEXT,
+        bytes    INTEGER NOT NULL,
+        value    TEXT NOT NULL
+      );
+
+      INSERT INTO archive_owner (host, store, user) SELECT DISTINCT host, store, user FROM archive ORDER BY host, store, user;
+      INSERT INTO archive_peer (jid) SELECT DISTINCT with_bare FROM archive ORDER BY with_bare;
+      INSERT INTO archive_item (sort_id, owner, key, "when", peer, resource, bytes, value)
+        SELECT a.sort_id, o.id, a.key, a."when", p.id,
+               CASE WHEN instr(a."with", '/') > 0 THEN substr(a."with", instr(a."with", '/') + 1) END,
+               length(CAST(a.value AS BLOB)), a.value
+          FROM archive a
+          JOIN archive_owner o ON o.host = a.host AND o.store = a.store AND o.user = a.user
+          JOIN archive_peer p ON p.jid = a.with_bare
+         ORDER BY a.sort_id;
+      DELETE FROM sqlite_sequence WHERE name = 'archive_item';
+      INSERT INTO sqlite_sequence (name, seq) SELECT 'archive_item', seq FROM sqlite_sequence WHERE name = 'archive';
+      DROP TABLE archive;
+
+      -- Built after the copy (faster than maintaining them row by row). SQLite ends every index
+      -- entry with the rowid, here sort_id: so (owner) is "one archive in archive order" and
+      -- (owner, peer) "one conversation in archive order" without storing sort_id twice.
+      CREATE UNIQUE INDEX archive_item_key ON archive_item (owner, key);
+      CREATE INDEX archive_item_sort ON archive_item (owner);
+      CREATE INDEX archive_item_with ON archive_item (owner, peer);
+      -- Time ranges and per-archive purges; covering for summary() (count, bytes, oldest, newest).
+      CREATE INDEX archive_item_when ON archive_item (owner, "when", bytes);
+      -- Oldest first across every archive of a store (the size cap).
+      CREATE INDEX archive_item_time ON archive_item ("when", owner);
+    `,
+  },
 ];
 
 /** The schema version this code writes: the number of migration steps. */

@@ -1,11 +1,12 @@
-// The one query keyval, map and archive stores share: which users have data in a store.
+// The query keyval and map stores share: which users have data in a store. (The archive keeps its
+// owners in a table of their own, archive_owner, and lists them from there.)
 
 /**
  * The users of one store of a table whose indexes lead with (host, user, store). A loose index
  * scan: it jumps from one user to the next (one seek per user) instead of reading every row of
  * the host, then keeps the users with a row in the store.
  */
-export function usersSql(table: "keyval" | "archive"): string {
+export function usersSql(table: "keyval"): string {
   return `
     WITH RECURSIVE u(user) AS (
       SELECT (SELECT user FROM ${table} WHERE host = @host ORDER BY user LIMIT 1)

@@ -1,5 +1,6 @@
 // `chatctl mam stats`: what the archive holds (messages, bytes, oldest and newest), its size on
-// disk against mam.maxStorageBytes, and the users whose archives are largest. Read-only.
+// disk against mam.maxStorageBytes, and the users whose archives are largest. Read-only; on
+// SQLite an index-only aggregate (ArchiveStore.summary), not a read of every stanza.
 import { Command } from "commander";
 import { ExitCode } from "../../../errors.js";
 import { storageSize } from "../../../services/archive-retention.js";
@@ -97,11 +98,26 @@ export async function run(opts: StatsOptions, ctx: CliContext): Promise<number> 
   return ExitCode.OK;
 }
 
-/** One pass over every user's items, in pages; fills `perUser` when given. */
+/**
+ * Totals of one store; fills `perUser` when given. The backend's summary() when it has one (the
+ * SQLite backend answers from an index, without reading a stanza), else one pass over every
+ * user's items, in pages.
+ */
 async function storeStats(store: ArchiveStore, perUser?: Map<string, { messages: number; bytes: number }>): Promise<StoreStats> {
   const stats: StoreStats = { messages: 0, bytes: 0, users: 0, oldest: null, newest: null };
   let oldest = Infinity;
   let newest = -Infinity;
+  if (store.summary !== undefined) {
+    for (const u of store.summary()) {
+      stats.users++;
+      stats.messages += u.messages;
+      stats.bytes += u.bytes;
+      oldest = Math.min(oldest, u.oldest.getTime());
+      newest = Math.max(newest, u.newest.getTime());
+      perUser?.set(u.user, { messages: u.messages, bytes: u.bytes });
+    }
+    return withRange(stats, oldest, newest);
+  }
   for (const user of store.users()) {
     stats.users++;
     const mine = { messages: 0, bytes: 0 };
@@ -123,6 +139,10 @@ async function storeStats(store: ArchiveStore, perUser?: Map<string, { messages:
     stats.bytes += mine.bytes;
     perUser?.set(user, mine);
   }
+  return withRange(stats, oldest, newest);
+}
+
+function withRange(stats: StoreStats, oldest: number, newest: number): StoreStats {
   if (stats.messages > 0) {
     stats.oldest = new Date(oldest).toISOString();
     stats.newest = new Date(newest).toISOString();
