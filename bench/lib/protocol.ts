@@ -59,6 +59,22 @@ export interface MucStartArgs {
   bodyBytes: number;
 }
 
+export interface AwaitTextArgs {
+  tag: string;
+  /** A message whose XML contains this text counts as received. */
+  text: string;
+  timeoutMs: number;
+}
+
+/** When the tag's clients got the awaited message (wall clock, milliseconds since the epoch). */
+export interface AwaitTextResult {
+  clients: number;
+  received: number;
+  /** 0 when nobody received it. */
+  firstAt: number;
+  lastAt: number;
+}
+
 export type Op =
   | { op: "login-start"; args: LoginStartArgs }
   | { op: "login-stop"; args: Record<string, never> }
@@ -70,6 +86,7 @@ export type Op =
   | { op: "muc-start"; args: MucStartArgs }
   | { op: "muc-stop-send"; args: { tag: string } }
   | { op: "muc-drain"; args: { tag: string; expectedPerClient: number; drainMs: number } }
+  | { op: "await-text"; args: AwaitTextArgs }
   | { op: "stats-reset"; args: Record<string, never> }
   | { op: "stats"; args: Record<string, never> }
   | { op: "exit"; args: Record<string, never> };

@@ -8,6 +8,8 @@ import { Samples } from "./stats.js";
 import type { Scanned } from "./scan.js";
 import { XmppConnection } from "./xmpp.js";
 import type {
+  AwaitTextArgs,
+  AwaitTextResult,
   ChatStartArgs,
   ConnectArgs,
   ConnectResult,
@@ -212,6 +214,26 @@ async function connect(a: ConnectArgs): Promise<ConnectResult> {
   // Keep the global order (pairs are neighbours), skipping failures.
   for (const c of made) if (c) list.push(c);
   return { ok, failed, errors, latencies: lat.values(), wallMs: performance.now() - t0, cpuMs: cpuSinceMs(cpu0) };
+}
+
+/**
+ * Broadcast: resolves once every client of the tag has a message containing `text`, or when the
+ * time is up. Receipt times are wall clock, which all workers on the machine share.
+ */
+async function awaitText(a: AwaitTextArgs): Promise<AwaitTextResult> {
+  const list = sets.get(a.tag) ?? [];
+  const isIt = (el: Scanned) => el.name === "message" && el.xml.includes(a.text);
+  const times = await Promise.all(list.map((c) => waitFor(c, isIt, a.timeoutMs).then(clock, () => undefined)));
+  let received = 0;
+  let firstAt = Infinity;
+  let lastAt = 0;
+  for (const t of times) {
+    if (t === undefined) continue;
+    received++;
+    if (t < firstAt) firstAt = t;
+    if (t > lastAt) lastAt = t;
+  }
+  return { clients: list.length, received, firstAt: received > 0 ? firstAt : 0, lastAt };
 }
 
 async function closeTag(tag: string): Promise<{ closed: number }> {
@@ -561,6 +583,8 @@ async function handle(req: Request): Promise<unknown> {
       return mucStopSend();
     case "muc-drain":
       return await mucDrain(req.args.expectedPerClient, req.args.drainMs);
+    case "await-text":
+      return await awaitText(req.args);
     case "stats-reset":
       stats = freshStats();
       return {};

@@ -49,6 +49,14 @@ export function createLogger(options: LoggerOptions): Logger {
   return new StructuredLogger(sink, options.level, loggableFields(options.bindings ?? {}));
 }
 
+/**
+ * Whether `log` writes lines of `level`. The level methods already return at once when disabled;
+ * this is for call sites whose fields cost something to compute (a native call, a serialisation).
+ */
+export function isLevelEnabled(log: Logger, level: Exclude<LogLevel, "silent">): boolean {
+  return SEVERITY[level] >= SEVERITY[log.level];
+}
+
 const noop = () => {};
 export function silentLogger(): Logger {
   const l: Logger = { level: "silent", trace: noop, debug: noop, info: noop, warn: noop, error: noop, fatal: noop, child: () => l };

@@ -4,6 +4,7 @@
 //   client-final  → success carrying v=ServerSignature, or failure.
 import { randomBytes } from "node:crypto";
 import type { ScramCredentials, ScramHash } from "../auth/types.js";
+import { randomBase64 } from "../stream/random-pool.js";
 import { authzidNamesUser, prepareAuthcid } from "./identity.js";
 import { DEFAULT_ITERATIONS, H, SALT_BYTES, digestLength, hmac, safeEqual, xor } from "./scram-crypto.js";
 import { decodeUtf8, parseClientFinal, parseClientFirst, type ClientFirst } from "./scram-messages.js";
@@ -32,7 +33,8 @@ const SERVER_NONCE_BYTES = 24;
 const PROCESS_FAKE_SECRET = randomBytes(32);
 
 function defaultNonce(): string {
-  return randomBytes(SERVER_NONCE_BYTES).toString("base64");
+  // Pooled: one getrandom() per 4 KiB instead of one per login (src/stream/random-pool.ts).
+  return randomBase64(SERVER_NONCE_BYTES);
 }
 
 export class ScramMechanism implements SaslMechanism {

@@ -42,10 +42,11 @@ export class Archiver {
     const stanza = ev.stanza;
     this.stripOurStanzaIds(stanza);
     const user = ev.to.local;
-    if (user === "" || !this.ctx.auth.userExists(user)) return undefined;
-    if (!storability(stanza).archive) return undefined;
-    // XEP-0441 §2.3.3: for incoming messages the target is the 'from' address.
-    if (!this.prefs.shouldArchive(user, ev.from)) return undefined;
+    if (user === "" || !storability(stanza).archive) return undefined;
+    // XEP-0441 §2.3.3: for incoming messages the target is the 'from' address. The preferences
+    // decide before the account check (a storage read): with archiving off for this contact the
+    // answer is the same and one lookup per message is saved (bench W3).
+    if (!this.prefs.shouldArchive(user, ev.from) || !this.ctx.auth.userExists(user)) return undefined;
     const id = this.writer.append(user, stanza.toString(), { with: ev.from.toString() });
     stanza.append(x("stanza-id", { xmlns: ARCHIVE_NS.SID, by: Jid.of(user, this.ctx.host).toString(), id }));
     return undefined;

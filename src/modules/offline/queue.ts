@@ -32,7 +32,9 @@ export class OfflineQueue {
     if (user === "") return undefined;
     // The same questions the message module asks (RFC 6121 §8.5): is there somewhere to deliver it?
     if (addr === "full" && this.ctx.sessions.get(user, ev.to.resource)) return undefined;
-    if (!this.ctx.auth.userExists(user) || this.hasAvailableResource(user)) return undefined;
+    // Sessions first: an online recipient (the common case) answers this without a storage read
+    // (userExists is a SQLite lookup; asking it for every message cost ~15 µs/msg in bench W3).
+    if (this.hasAvailableResource(user) || !this.ctx.auth.userExists(user)) return undefined;
     if (!storability(ev.stanza).offline) return undefined;
     return this.isFull(user) ? queueFull() : undefined;
   }

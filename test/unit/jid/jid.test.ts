@@ -125,3 +125,18 @@ test("of builds a JID from already prepared parts without re-preparing them", ()
 test("a JID serializes to JSON as its string form", () => {
   assert.equal(JSON.stringify({ to: Jid.parse("romeo@example.net/r") }), `{"to":"romeo@example.net/r"}`);
 });
+
+test("parsing is repeatable: the same text gives the same prepared JID, bad text fails every time", () => {
+  // Parsed JIDs are cached by input text; the cache must be invisible.
+  for (let round = 0; round < 3; round++) {
+    const jid = Jid.parse("Juliet@Example.COM/Balcony");
+    assert.equal(jid.toString(), "juliet@example.com/Balcony");
+    assert.equal(jid.bare().toString(), "juliet@example.com");
+    assert.ok(jid.equals(Jid.of("juliet", "example.com", "Balcony")));
+    assert.throws(() => Jid.parse("juliet@example.com/"), JidError);
+    assert.equal(Jid.tryParse("@example.com"), undefined);
+  }
+  // Far more distinct addresses than the cache holds still parse correctly.
+  for (let i = 0; i < 10_000; i++) assert.equal(Jid.parse(`User${i}@Example.com`).local, `user${i}`);
+  assert.equal(Jid.parse("User0@Example.com").toString(), "user0@example.com");
+});

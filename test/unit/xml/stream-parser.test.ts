@@ -151,6 +151,16 @@ test("invalid UTF-8 is refused", () => {
   assert.equal(errorOf(feed(p, "x</body></message>")), "unsupported-encoding");
 });
 
+test("a character cut by a chunk boundary is still checked when an empty chunk comes between", () => {
+  // A streaming TextDecoder forgot the held byte across an empty chunk and let this through.
+  const p = opened();
+  assert.deepEqual(feed(p, Buffer.from("<message><body>\xe2", "latin1"), Buffer.alloc(0)), []);
+  assert.equal(errorOf(feed(p, ">x</body></message>")), "unsupported-encoding");
+  // A lead byte that can never start a character is refused at once, not one chunk later.
+  const q = opened();
+  assert.equal(errorOf(feed(q, Buffer.from("<message><body>\xe0\x80", "latin1"))), "unsupported-encoding");
+});
+
 test("an encoding other than UTF-8 is unsupported-encoding", () => {
   assert.equal(prologError(`<?xml version='1.0' encoding='ISO-8859-1'?>`), "unsupported-encoding");
   assert.equal(prologError(Buffer.from([0xfe, 0xff, 0x00, 0x3c])), "unsupported-encoding"); // UTF-16 BOM
