@@ -27,9 +27,16 @@ function configYaml(env: BenchEnv, dataDir: string, port: number): string {
     "# chatctl archives every message by default; the peers do not unless told (--archive)",
     "mam:",
     `  defaultPolicy: ${env.archive ? "always" : "never"}`,
+    "# Services with listeners of their own (SOCKS5 on 7777, HTTPS upload on 5281) are off: the",
+    "# peers run none, and fixed ports would collide with anything else on the machine",
+    "services:",
+    "  proxy: false",
+    "  upload: false",
     "# Prosody and ejabberd are configured without room history too",
     "muc:",
     "  historyLength: 0",
+    "# rooms archive their messages (XEP-0313) only with --archive, like the accounts",
+    `  archiveByDefault: ${env.archive}`,
     "",
   ].join("\n");
 }
@@ -45,7 +52,7 @@ function templateDir(env: BenchEnv): string {
 
 export const chatctlAdapter: Adapter = {
   name: "chatctl",
-  hasMuc: false,
+  hasMuc: true,
 
   async ensureInstalled(env) {
     // Other work rebuilds dist/ while the benchmark runs: take a consistent snapshot of the build

@@ -111,6 +111,45 @@ export interface Config {
     /** Archive size cap in bytes (default 2 GiB; 0 = none). */
     maxStorageBytes: number;
   };
+  /** HTTP file upload (XEP-0363) on upload.<domain>: the HTTPS listener, limits and expiry. */
+  upload: {
+    /** HTTPS port for PUT and GET (default 5281). */
+    port: number;
+    /** IP addresses to bind; default ["0.0.0.0", "::"] (both families). */
+    addresses: string[];
+    /** Base of the URLs handed out; default https://upload.<domain>:<port>. */
+    publicUrl?: string;
+    /** Largest file accepted, in bytes (default 100 MiB), advertised in disco. */
+    maxFileBytes: number;
+    /** Bytes of files (stored and reserved) per account (default 1 GiB; 0 = no quota). */
+    quotaBytes: number;
+    /** Files are removed this many days after their upload (default 30; 0 = kept forever). */
+    expireDays: number;
+    /** Seconds a client has to start the PUT after getting a slot (default 300). */
+    slotTimeoutSeconds: number;
+  };
+  /** SOCKS5 bytestream proxy (XEP-0065) on proxy.<domain>: the listener, what it advertises, limits. */
+  proxy: {
+    /** TCP port of the SOCKS5 listener (default 7777). */
+    port: number;
+    /** IP addresses to bind; default ["0.0.0.0", "::"] (both families), so LAN clients reach it. */
+    addresses: string[];
+    /**
+     * Host name or IPv4 address clients are told to connect to; default: a specific bind address,
+     * else loopback for a localhost domain, else an address of this machine's interfaces.
+     */
+    advertisedHost?: string;
+    /** Bytes one transfer may carry (default 0 = no cap). */
+    maxTransferBytes: number;
+    /** Bytes per second one transfer may carry (default 0 = no cap). */
+    maxBytesPerSecond: number;
+    /** Seconds without traffic before a connection (negotiating, waiting or relaying) is closed (default 60). */
+    idleTimeoutSeconds: number;
+    /** Streams (waiting or active) open at once (default 100). */
+    maxConcurrent: number;
+    /** Who may use the proxy: accounts of this domain (default "local") or anyone. */
+    access: "local" | "any";
+  };
   muc: {
     /** Default history per room (default 20). */
     historyLength: number;
@@ -118,5 +157,17 @@ export interface Config {
     maxHistoryLength: number;
     /** Who may create rooms (default "local": accounts of this domain). */
     roomCreation: "local" | "anyone" | "admin";
+    /** New rooms archive their messages (XEP-0313 on the room JID) unless their owner turns it off (default true). */
+    archiveByDefault: boolean;
+  };
+  pubsub: {
+    /** Items one node keeps at most; the meaning of max_items "max" (default 256). */
+    maxItems: number;
+    /** Largest item payload in bytes (default 256 KiB). */
+    maxPayloadBytes: number;
+    /** Nodes one account may own (default 1000). */
+    maxNodesPerOwner: number;
+    /** Who may create nodes on pubsub.<domain> (default "local"). */
+    nodeCreation: "local" | "anyone";
   };
 }

@@ -13,9 +13,13 @@ import { adminAdhocModule } from "../modules/admin-adhoc/index.js";
 import { createAdminSocketModule } from "../modules/admin-adhoc/socket.js";
 import { announceModule } from "../modules/announce/index.js";
 import { mamModule } from "../modules/mam/index.js";
+import { mucAdminModule } from "../modules/muc/admin-commands.js";
 import { offlineModule } from "../modules/offline/index.js";
 import { pingModule } from "../modules/ping/index.js";
 import { privateModule } from "../modules/private/index.js";
+import { pepModule } from "../modules/pep/index.js";
+import { avatarConversionModule } from "../modules/avatar-conversion/index.js";
+import { bookmarksCompatModule } from "../modules/bookmarks-compat/index.js";
 import { timeModule } from "../modules/time/index.js";
 import { vcardModule } from "../modules/vcard/index.js";
 import { versionModule } from "../modules/version/index.js";
@@ -35,6 +39,7 @@ export const coreModules: readonly ServerModule[] = [
   adhocModule,
   adminAdhocModule,
   announceModule,
+  mucAdminModule,
   createAdminSocketModule(),
   discoModule,
   pingModule,
@@ -43,4 +48,7 @@ export const coreModules: readonly ServerModule[] = [
   lastModule,
   vcardModule,
   privateModule,
+  pepModule,
+  avatarConversionModule,
+  bookmarksCompatModule,
 ];

@@ -149,7 +149,8 @@ describe("serve end to end", () => {
 
   test("the real server starts on free ports and SIGTERM stops it with exit code 0", async () => {
     const child = spawn(process.execPath, [binPath, ...box.args("--log-level", "info", "serve", "--port", "0", "--tls-port", "0")], {
-      env: box.env,
+      // The SOCKS5 proxy and the upload HTTPS listener on loopback and free ports too (tests never bind all interfaces).
+      env: { ...box.env, CHATCTL_PROXY_ADDRESSES: "127.0.0.1", CHATCTL_PROXY_PORT: "0", CHATCTL_UPLOAD_ADDRESSES: "127.0.0.1", CHATCTL_UPLOAD_PORT: "0" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stderr = "";

@@ -40,7 +40,9 @@ describe("doctor cert: live probe of a running chatctl server", () => {
     keyPath = join(dir, "privkey.pem");
     writeFileSync(certPath, leaf.pem + intermediate.pem);
     writeFileSync(keyPath, leaf.keyPem, { mode: 0o600 });
-    server = await startTestServer({ domain: DOMAIN, "tls.cert": certPath, "tls.key": keyPath });
+    // A known proxy port, so the doctor's configuration below can name it (proxy.address probes it).
+    const proxyPort = await freePort();
+    server = await startTestServer({ domain: DOMAIN, "tls.cert": certPath, "tls.key": keyPath, "proxy.port": proxyPort });
     config = loadConfig({
       env: {},
       flags: {
@@ -52,6 +54,8 @@ describe("doctor cert: live probe of a running chatctl server", () => {
         "listeners.c2s.port": server.port,
         "listeners.c2sDirectTls.addresses": ["127.0.0.1"],
         "listeners.c2sDirectTls.port": server.tlsPort,
+        "proxy.addresses": ["127.0.0.1"],
+        "proxy.port": proxyPort,
       },
     });
   });
@@ -117,6 +121,8 @@ describe("doctor cert: live probe of a running chatctl server", () => {
       assert.match(find(r, "storage.health").detail, /chatctl\.sqlite: .*, quick_check ok, schema version \d+$/);
       assert.notEqual(find(r, "storage.disk-space").status, "skip");
       assert.equal(find(r, "dns.srv-ports", /_xmpps-client/).status, "ok");
+      // The proxy answers SOCKS5 on loopback, which only this machine can use for a .test domain.
+      assert.equal(find(r, "proxy.address").status, "warn");
       // The only failures are the missing pubsub. name, in the file and as served.
       assert.deepEqual([...new Set(r.checks.filter((c) => c.status === "fail").map((c) => c.id))], ["cert.names", "cert.served-names"]);
     } finally {

@@ -33,6 +33,12 @@ export async function startTestServer(flags: Record<string, unknown> = {}, optio
       "listeners.c2s.port": 0,
       "listeners.c2sDirectTls.addresses": ["127.0.0.1"],
       "listeners.c2sDirectTls.port": 0,
+      // The upload HTTPS listener (services.upload): loopback, ephemeral port, like the others.
+      "upload.addresses": ["127.0.0.1"],
+      "upload.port": 0,
+      // The SOCKS5 proxy (services.proxy): loopback, ephemeral port; the streamhost query tells the port.
+      "proxy.addresses": ["127.0.0.1"],
+      "proxy.port": 0,
       "log.level": process.env.CHATCTL_TEST_LOG ?? "silent",
       "log.format": "json",
       // Fast SCRAM in tests; production defaults stay at 4096+.

@@ -39,7 +39,7 @@ test("the schema describes exactly the keys a loaded Config holds", () => {
     configPath: missingFile(),
     explicit: false,
     env: {},
-    flags: { "tls.cert": here, "tls.key": here, "storage.path": "/tmp/x.sqlite" },
+    flags: { "tls.cert": here, "tls.key": here, "storage.path": "/tmp/x.sqlite", "upload.publicUrl": "https://upload.example.org", "proxy.advertisedHost": "files.example.org" },
   });
   const { source: _source, ...rest } = config;
   assert.deepEqual(leafPaths(rest).sort(), CONFIG_KEYS.map((s) => s.path).sort());

@@ -38,7 +38,10 @@ export function testConfig(dataDir: string, overrides: { domain?: string; tls?: 
     server: { name: "chatctl", revealOs: false },
     offline: { maxMessages: 1000 },
     mam: { defaultPolicy: "always", defaultPageSize: 20, maxPageSize: 100, retentionDays: 0, maxStorageBytes: 0 },
-    muc: { historyLength: 20, maxHistoryLength: 100, roomCreation: "local" },
+    muc: { historyLength: 20, maxHistoryLength: 100, roomCreation: "local", archiveByDefault: true },
+    pubsub: { maxItems: 256, maxPayloadBytes: 262_144, maxNodesPerOwner: 1000, nodeCreation: "local" },
+    proxy: { port: 0, addresses: ["127.0.0.1"], maxTransferBytes: 0, maxBytesPerSecond: 0, idleTimeoutSeconds: 60, maxConcurrent: 100, access: "local" },
+    upload: { port: 0, addresses: ["127.0.0.1"], maxFileBytes: 104_857_600, quotaBytes: 0, expireDays: 30, slotTimeoutSeconds: 300 },
   };
 }
 

@@ -16,7 +16,11 @@ import { x, type Element } from "../../../../src/xml/element.js";
 const DISCO_INFO = "http://jabber.org/protocol/disco#info";
 
 async function setup(conference: boolean) {
-  const config = loadConfig({ env: {}, flags: { dataDir: "/nonexistent", "services.conference": conference, "log.level": "silent" } });
+  // Only the conference component is under test: the others (two of which bind ports) are off.
+  const config = loadConfig({
+    env: {},
+    flags: { dataDir: "/nonexistent", "services.conference": conference, "services.pubsub": false, "services.proxy": false, "services.upload": false, "log.level": "silent" },
+  });
   const log = createLogger({ level: "silent", format: "json" });
   // What the service sends to the user's domain lands here.
   const delivered: Element[] = [];
