@@ -6,7 +6,7 @@ import { xml } from "../helpers/client.js";
 
 export const MAM = "urn:xmpp:mam:2";
 const RSM = "http://jabber.org/protocol/rsm";
-const FORWARD = "urn:xmpp:forward:0";
+export const FORWARD = "urn:xmpp:forward:0";
 
 export interface MamQuery {
   with?: string;
@@ -16,6 +16,10 @@ export interface MamQuery {
   after?: string;
   /** "" is an empty <before/>: the last page. */
   before?: string;
+  /** urn:xmpp:mam:2#extended fields. */
+  afterId?: string;
+  beforeId?: string;
+  ids?: string[];
 }
 
 export interface MamPage {
@@ -30,13 +34,24 @@ export interface MamPage {
 
 let queries = 0;
 
-export async function queryArchive(client: TestClient, q: MamQuery = {}): Promise<MamPage> {
+/** What one query brought: the result messages (before the IQ result) and the final <fin/>. */
+export interface MamExchange {
+  results: XmppElement[];
+  fin: XmppElement | undefined;
+  set: XmppElement | undefined;
+}
+
+/** Sends a MAM query to `to` (the own archive when undefined) and collects its results. */
+export async function runMamQuery(client: TestClient, to: string | undefined, q: MamQuery): Promise<MamExchange> {
   const queryid = `q${++queries}`;
   const fields: XmppElement[] = [xml("field", { var: "FORM_TYPE", type: "hidden" }, xml("value", {}, MAM))];
   for (const name of ["with", "start", "end"] as const) {
     const v = q[name];
     if (v !== undefined) fields.push(xml("field", { var: name }, xml("value", {}, v)));
   }
+  if (q.afterId !== undefined) fields.push(xml("field", { var: "after-id" }, xml("value", {}, q.afterId)));
+  if (q.beforeId !== undefined) fields.push(xml("field", { var: "before-id" }, xml("value", {}, q.beforeId)));
+  if (q.ids !== undefined) fields.push(xml("field", { var: "ids" }, ...q.ids.map((id) => xml("value", {}, id))));
   const rsm: XmppElement[] = [];
   if (q.max !== undefined) rsm.push(xml("max", {}, String(q.max)));
   if (q.after !== undefined) rsm.push(xml("after", {}, q.after));
@@ -45,19 +60,30 @@ export async function queryArchive(client: TestClient, q: MamQuery = {}): Promis
   if (rsm.length > 0) children.push(xml("set", { xmlns: RSM }, ...rsm));
 
   const from = client.received.length;
-  const reply = await client.iq(xml("iq", { type: "set" }, xml("query", { xmlns: MAM, queryid }, ...children)));
+  const reply = await client.iq(xml("iq", { type: "set", to }, xml("query", { xmlns: MAM, queryid }, ...children)));
   const results = client.received.slice(from).filter((el) => el.is("message") && el.getChild("result", MAM)?.attrs.queryid === queryid);
-  const forwarded = results.map((m) => m.getChild("result", MAM)!.getChild("forwarded", FORWARD)!);
   const fin = reply.getChild("fin", MAM);
-  const set = fin?.getChild("set", RSM);
+  return { results, fin, set: fin?.getChild("set", RSM) };
+}
+
+/** The RSM and completeness part of a page. */
+export function pageInfo(ex: MamExchange): Pick<MamPage, "complete" | "first" | "last" | "count"> {
   return {
-    ids: results.map((m) => m.getChild("result", MAM)!.attrs.id!),
+    complete: ex.fin?.attrs.complete === "true",
+    first: ex.set?.getChildText("first") ?? undefined,
+    last: ex.set?.getChildText("last") ?? undefined,
+    count: ex.set?.getChildText("count") ?? undefined,
+  };
+}
+
+export async function queryArchive(client: TestClient, q: MamQuery = {}): Promise<MamPage> {
+  const ex = await runMamQuery(client, undefined, q);
+  const forwarded = ex.results.map((m) => m.getChild("result", MAM)!.getChild("forwarded", FORWARD)!);
+  return {
+    ids: ex.results.map((m) => m.getChild("result", MAM)!.attrs.id!),
     bodies: forwarded.map((f) => f.getChild("message")?.getChildText("body") ?? null),
     stamps: forwarded.map((f) => f.getChild("delay", "urn:xmpp:delay")?.attrs.stamp ?? ""),
-    complete: fin?.attrs.complete === "true",
-    first: set?.getChildText("first") ?? undefined,
-    last: set?.getChildText("last") ?? undefined,
-    count: set?.getChildText("count") ?? undefined,
+    ...pageInfo(ex),
   };
 }
 

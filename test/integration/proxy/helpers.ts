@@ -1,6 +1,7 @@
 // The XMPP half of a mediated bytestream as real clients do it (XEP-0065 §4–§6.3): find the proxy
 // through disco, ask it for its streamhost, offer the stream to the target, let the target
 // connect, connect the requester, and activate.
+import { randomUUID } from "node:crypto";
 import type { Socket } from "node:net";
 import { xml, type TestClient, type XmppElement } from "../helpers/client.js";
 import { dstAddr, socksConnect } from "./socks5-client.js";
@@ -56,4 +57,26 @@ export async function offerStream(requester: TestClient, targetJid: string, sid:
 /** §6.3.5: activation. */
 export function activateStream(client: TestClient, sid: string, targetJid: string, proxy = PROXY): Promise<XmppElement> {
   return client.iq(xml("iq", { type: "set", to: proxy }, xml("query", { xmlns: BYTESTREAMS, sid }, xml("activate", {}, targetJid))));
+}
+
+/** A stream both sides are connected to, not yet activated. */
+export interface PairedStream {
+  sid: string;
+  requester: Socket;
+  target: Socket;
+}
+
+/**
+ * Everything before activation (§6.3.1–§6.3.4): the target accepts offered streams, the requester
+ * asks the proxy for its streamhost, offers it, and connects itself.
+ */
+export async function connectPair(requester: TestClient, target: TestClient): Promise<PairedStream> {
+  let targetSocket: Socket | undefined;
+  acceptBytestreams(target, (s) => (targetSocket = s));
+  const sh = await queryStreamhost(requester);
+  const sid = randomUUID();
+  await offerStream(requester, target.jid, sid, sh);
+  const { socket } = await socksConnect(sh.port, dstAddr(sid, requester.jid, target.jid));
+  if (!targetSocket) throw new Error("the target answered without connecting");
+  return { sid, requester: socket, target: targetSocket };
 }

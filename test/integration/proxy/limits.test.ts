@@ -13,7 +13,7 @@ import { silentLogger } from "../../../src/log/logger.js";
 import { startServer } from "../../../src/server/index.js";
 import { connect, type TestClient } from "../helpers/client.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
-import { acceptBytestreams, activateStream, errorCondition, offerStream, queryStreamhost } from "./helpers.js";
+import { activateStream, connectPair, errorCondition, queryStreamhost } from "./helpers.js";
 import { closed, dstAddr, socksConnect } from "./socks5-client.js";
 
 /** Counts what arrives until the other side closes or resets. */
@@ -72,20 +72,14 @@ describe("proxy limits", () => {
   test("a transfer going over proxy.maxTransferBytes is cut: the receiver gets at most the cap and both connections close", async () => {
     const romeo = await user("romeo", "big");
     const juliet = await user("juliet", "big");
-    let counted: Promise<number> | undefined;
-    acceptBytestreams(juliet, (s) => {
-      sockets.push(s);
-      counted = countUntilClosed(s);
-    });
-    const sh = await queryStreamhost(romeo);
-    const sid = randomUUID();
-    await offerStream(romeo, juliet.jid, sid, sh);
-    const { socket } = await socksConnect(sh.port, dstAddr(sid, romeo.jid, juliet.jid));
-    sockets.push(socket);
+    const { sid, requester: socket, target } = await connectPair(romeo, juliet);
+    sockets.push(socket, target);
+    // Nothing flows before activation, so counting starts in time.
+    const counted = countUntilClosed(target);
     socket.on("error", () => {});
     await activateStream(romeo, sid, juliet.jid);
     socket.write(Buffer.alloc(3 * 1_048_576));
-    const got = await counted!;
+    const got = await counted;
     assert.ok(got <= 1_048_576, `received ${got}`);
     await closed(socket);
   });

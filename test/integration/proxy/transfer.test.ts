@@ -9,7 +9,7 @@ import type { Socket } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { connect, xml, type TestClient } from "../helpers/client.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
-import { acceptBytestreams, activateStream, BYTESTREAMS, errorCondition, offerStream, PROXY, queryStreamhost } from "./helpers.js";
+import { acceptBytestreams, activateStream, BYTESTREAMS, connectPair, errorCondition, offerStream, PROXY, queryStreamhost } from "./helpers.js";
 import { closed, dstAddr, readExactly, socksConnect } from "./socks5-client.js";
 
 function sha256(b: Buffer): string {
@@ -108,21 +108,13 @@ describe("file transfer through proxy.localhost (XEP-0065)", () => {
   test("bytes flow both ways, and data the requester sent before activation is delivered, not lost", async () => {
     const romeo = await user("romeo", "duplex");
     const juliet = await user("juliet", "duplex");
-    let julietSocket: Socket | undefined;
-    acceptBytestreams(juliet, (s) => {
-      sockets.push(s);
-      julietSocket = s;
-    });
-    const sh = await queryStreamhost(romeo);
-    const sid = randomUUID();
-    await offerStream(romeo, juliet.jid, sid, sh);
-    const { socket } = await socksConnect(sh.port, dstAddr(sid, romeo.jid, juliet.jid));
-    sockets.push(socket);
+    const { sid, requester: socket, target: julietSocket } = await connectPair(romeo, juliet);
+    sockets.push(socket, julietSocket);
     socket.write("early bytes|");
     await activateStream(romeo, sid, juliet.jid);
     socket.write("after activation");
-    assert.equal((await readExactly(julietSocket!, 28)).toString(), "early bytes|after activation");
-    julietSocket!.write("and back");
+    assert.equal((await readExactly(julietSocket, 28)).toString(), "early bytes|after activation");
+    julietSocket.write("and back");
     assert.equal((await readExactly(socket, 8)).toString(), "and back");
   });
 
@@ -130,24 +122,16 @@ describe("file transfer through proxy.localhost (XEP-0065)", () => {
     const romeo = await user("romeo", "third");
     const juliet = await user("juliet", "third");
     const tybalt = await user("tybalt");
-    let julietSocket: Socket | undefined;
-    acceptBytestreams(juliet, (s) => {
-      sockets.push(s);
-      julietSocket = s;
-    });
-    const sh = await queryStreamhost(romeo);
-    const sid = randomUUID();
-    await offerStream(romeo, juliet.jid, sid, sh);
-    const { socket } = await socksConnect(sh.port, dstAddr(sid, romeo.jid, juliet.jid));
-    sockets.push(socket);
+    const { sid, requester: socket, target: julietSocket } = await connectPair(romeo, juliet);
+    sockets.push(socket, julietSocket);
 
     // Tybalt knows the SID and the target (say he sniffed them): the hash from *his* address names no stream.
     await assert.rejects(activateStream(tybalt, sid, juliet.jid), (err) => errorCondition(err) === "item-not-found");
     // Nothing is relayed yet: what romeo writes does not reach juliet until romeo activates.
     socket.write("x");
-    await assert.rejects(readExactly(julietSocket!, 1, 300), /timed out/);
+    await assert.rejects(readExactly(julietSocket, 1, 300), /timed out/);
     await activateStream(romeo, sid, juliet.jid);
-    assert.equal((await readExactly(julietSocket!, 1)).toString(), "x");
+    assert.equal((await readExactly(julietSocket, 1)).toString(), "x");
     // §6.3.5: a second activation of a running stream is not allowed.
     await assert.rejects(activateStream(romeo, sid, juliet.jid), (err) => errorCondition(err) === "not-allowed");
   });
@@ -191,20 +175,12 @@ describe("file transfer through proxy.localhost (XEP-0065)", () => {
   test("when the sender closes, the receiver gets everything and then end-of-stream, and the proxy closes both connections", async () => {
     const romeo = await user("romeo", "close");
     const juliet = await user("juliet", "close");
-    let julietSocket: Socket | undefined;
-    acceptBytestreams(juliet, (s) => {
-      sockets.push(s);
-      julietSocket = s;
-    });
-    const sh = await queryStreamhost(romeo);
-    const sid = randomUUID();
-    await offerStream(romeo, juliet.jid, sid, sh);
-    const { socket } = await socksConnect(sh.port, dstAddr(sid, romeo.jid, juliet.jid));
-    sockets.push(socket);
+    const { sid, requester: socket, target: julietSocket } = await connectPair(romeo, juliet);
+    sockets.push(socket, julietSocket);
     await activateStream(romeo, sid, juliet.jid);
     socket.end("bye");
-    assert.equal((await readAll(julietSocket!)).toString(), "bye");
-    julietSocket!.end();
+    assert.equal((await readAll(julietSocket)).toString(), "bye");
+    julietSocket.end();
     await closed(socket);
   });
 });
