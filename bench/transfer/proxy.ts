@@ -8,21 +8,18 @@
 // A real `chatctl serve` child process (its own config, data directory, loopback ports), one
 // @xmpp/client session that finds the streamhost and sends the activation IQ, and two raw SOCKS5
 // clients: the target and the requester, which streams `dd if=/dev/zero` into its socket.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createHash, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import net, { type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { client as xmppClient, xml } from "@xmpp/client";
 import { measureLoopbackCopy } from "../lib/loopback-copy.js";
 import { freePort, stopPid, usage } from "../lib/proc.js";
+import { DOMAIN, sampleRss, startBenchServer } from "./chatctl-server.js";
 
 const BYTESTREAMS = "http://jabber.org/protocol/bytestreams";
-const BIN = fileURLToPath(new URL("../../../bin/chatctl.js", import.meta.url));
-const DOMAIN = "localhost";
-const RSS_SAMPLE_MS = 50;
 
 interface Options {
   bytes: number;
@@ -42,53 +39,6 @@ function parseArgs(argv: readonly string[]): Options {
 }
 
 /** Starts `chatctl serve` on loopback ports with one account; resolves when it logged "ready". */
-async function startServer(dir: string): Promise<{ child: ChildProcess; c2sPort: number }> {
-  const c2sPort = await freePort();
-  const proxyPort = await freePort();
-  const config = join(dir, "chatctl.yml");
-  writeFileSync(
-    config,
-    [
-      `domain: ${DOMAIN}`,
-      `dataDir: ${JSON.stringify(join(dir, "data"))}`,
-      "listeners:",
-      "  c2s:",
-      '    addresses: ["127.0.0.1"]',
-      `    port: ${c2sPort}`,
-      "  c2sDirectTls:",
-      "    enabled: false",
-      "services:",
-      "  conference: false",
-      "  pubsub: false",
-      "  upload: false",
-      "  proxy: true",
-      "proxy:",
-      '  addresses: ["127.0.0.1"]',
-      `  port: ${proxyPort}`,
-      "log:",
-      "  level: info",
-      "  format: json",
-      "",
-    ].join("\n"),
-  );
-  const add = spawnSync(process.execPath, [BIN, "--config", config, "user", "add", `romeo@${DOMAIN}`, "--password-stdin"], { input: "benchpw\n", encoding: "utf8" });
-  if (add.status !== 0) throw new Error(`chatctl user add failed: ${add.stderr}`);
-  const child = spawn(process.execPath, [BIN, "--config", config, "serve"], { stdio: ["ignore", "ignore", "pipe"] });
-  let stderr = "";
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`chatctl serve did not get ready:\n${stderr}`)), 30_000);
-    child.stderr!.setEncoding("utf8").on("data", (s: string) => {
-      if (stderr.length < 100_000) stderr += s;
-      if (/"msg":"ready: /.test(stderr)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`chatctl serve exited with ${code}:\n${stderr}`)));
-  });
-  return { child, c2sPort };
-}
-
 function readExactly(socket: Socket, n: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     let buf = Buffer.alloc(0);
@@ -133,7 +83,9 @@ interface ProxyRun {
 
 async function transferThroughProxy(bytes: number): Promise<ProxyRun> {
   const dir = mkdtempSync(join(tmpdir(), "chatctl-bench-proxy-"));
-  const { child, c2sPort } = await startServer(dir);
+  const proxyPort = await freePort();
+  const proxyYaml = ["services:", "  conference: false", "  pubsub: false", "  upload: false", "proxy:", '  addresses: ["127.0.0.1"]', `  port: ${proxyPort}`];
+  const { child, c2sPort } = await startBenchServer(dir, proxyYaml, "romeo", "benchpw");
   const pid = child.pid!;
   // The server's certificate is the self-signed one it generated; this is our own loopback server.
   process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0";
@@ -151,10 +103,7 @@ async function transferThroughProxy(bytes: number): Promise<ProxyRun> {
     await xmpp.iqCaller.request(xml("iq", { type: "set", to: `proxy.${DOMAIN}` }, xml("query", { xmlns: BYTESTREAMS, sid }, xml("activate", {}, target))));
 
     const before = usage([pid]);
-    let peak = before.rssKb;
-    const sampler = setInterval(() => {
-      peak = Math.max(peak, usage([pid]).rssKb);
-    }, RSS_SAMPLE_MS);
+    const sampler = sampleRss(pid);
     const started = process.hrtime.bigint();
     const received = new Promise<number>((resolve, reject) => {
       let n = 0;
@@ -167,9 +116,8 @@ async function transferThroughProxy(bytes: number): Promise<ProxyRun> {
     dd.stdout.pipe(sender);
     const got = await received;
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    clearInterval(sampler);
+    const peak = sampler.stop().peakKb;
     const after = usage([pid]);
-    peak = Math.max(peak, after.rssKb);
     receiver.destroy();
     sender.destroy();
     if (got !== bytes) throw new Error(`the receiver got ${got} of ${bytes} bytes`);
@@ -205,7 +153,7 @@ async function main(): Promise<void> {
       `  reference (dd → one loopback TCP connection): ${f(result.reference.mibPerSecond)} MiB/s (${f(reference.seconds, 2)} s)`,
       `  through the proxy (dd → SOCKS5 → proxy → SOCKS5): ${f(result.proxy.mibPerSecond)} MiB/s (${f(proxy.seconds, 2)} s), server CPU ${result.proxy.serverCpuMs} ms`,
       `  ratio proxy ÷ reference: ${f(result.ratio, 2)}`,
-      `  server RSS: ${f(result.serverRssMiB.before)} MiB before, ${f(result.serverRssMiB.peak)} MiB peak (sampled every ${RSS_SAMPLE_MS} ms), ${f(result.serverRssMiB.after)} MiB after; growth ${f(result.serverRssMiB.growth)} MiB`,
+      `  server RSS: ${f(result.serverRssMiB.before)} MiB before, ${f(result.serverRssMiB.peak)} MiB peak (sampled every 50 ms), ${f(result.serverRssMiB.after)} MiB after; growth ${f(result.serverRssMiB.growth)} MiB`,
       "",
     ].join("\n"),
   );

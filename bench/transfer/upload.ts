@@ -9,20 +9,17 @@
 //    dd into one local TCP connection) and reports both transfers as a share of it;
 // 5. samples the server's RSS every 50 ms, before and during each transfer: streaming keeps it
 //    flat whatever the file size.
-import { spawn, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:https";
-import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { client as xmppClient, xml } from "@xmpp/client";
 import { measureLoopbackCopy } from "../lib/loopback-copy.js";
 import { freePort, usage } from "../lib/proc.js";
+import { DOMAIN, sampleRss, startBenchServer } from "./chatctl-server.js";
 
-const DOMAIN = "localhost";
 const BLOCK = 1024 * 1024;
 const UPLOAD_NS = "urn:xmpp:http:upload:0";
 
@@ -50,88 +47,10 @@ example: node dist/bench/transfer/upload.js --bytes 268435456`);
 const bytes = Number(args.bytes);
 if (!Number.isSafeInteger(bytes) || bytes <= 0) throw new Error(`--bytes must be a positive integer, got ${args.bytes}`);
 
-const repo = fileURLToPath(new URL("../../../", import.meta.url));
 const workDir = mkdtempSync(join(args.dir ?? tmpdir(), "chatctl-bench-upload-"));
 const log = (s: string) => {
   if (!args.json) console.error(s);
 };
-
-interface RssSampler {
-  stop(): { peakKb: number; samples: number };
-}
-
-/** Samples the process's RSS (KiB) every 50 ms until stopped. */
-function sampleRss(pid: number): RssSampler {
-  let peak = usage([pid]).rssKb;
-  let samples = 1;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, usage([pid]).rssKb);
-    samples++;
-  }, 50);
-  return {
-    stop() {
-      clearInterval(timer);
-      peak = Math.max(peak, usage([pid]).rssKb);
-      return { peakKb: peak, samples: samples + 1 };
-    },
-  };
-}
-
-async function startServer(): Promise<{ child: ChildProcess; c2sPort: number; configPath: string }> {
-  const c2sPort = await freePort();
-  const uploadPort = await freePort();
-  const configPath = join(workDir, "chatctl.yml");
-  writeFileSync(
-    configPath,
-    [
-      `domain: ${DOMAIN}`,
-      `dataDir: ${JSON.stringify(join(workDir, "data"))}`,
-      "listeners:",
-      "  c2s:",
-      '    addresses: ["127.0.0.1"]',
-      `    port: ${c2sPort}`,
-      "  c2sDirectTls:",
-      "    enabled: false",
-      "services:",
-      "  proxy: false",
-      "upload:",
-      '  addresses: ["127.0.0.1"]',
-      `  port: ${uploadPort}`,
-      `  maxFileBytes: ${bytes}`,
-      "  quotaBytes: 0",
-      "log:",
-      "  level: warn",
-      "  format: json",
-      "",
-    ].join("\n"),
-  );
-  const bin = join(repo, "bin", "chatctl.js");
-  await new Promise<void>((resolve, reject) => {
-    const add = spawn(process.execPath, [bin, "--config", configPath, "user", "add", "bench", "--password-stdin"], { stdio: ["pipe", "ignore", "inherit"] });
-    add.on("error", reject);
-    add.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`user add exited with ${code}`))));
-    add.stdin!.end("bench-password\n");
-  });
-  const child = spawn(process.execPath, [bin, "--config", configPath, "serve"], { stdio: ["ignore", "ignore", "pipe"] });
-  let stderr = "";
-  child.stderr!.setEncoding("utf8").on("data", (s: string) => (stderr += s));
-  // Ready when the c2s port answers (bounded: 30 s).
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`chatctl serve exited with ${child.exitCode}:\n${stderr}`);
-    const up = await new Promise<boolean>((resolve) => {
-      const s = net
-        .connect(c2sPort, "127.0.0.1")
-        .once("connect", () => {
-          s.destroy();
-          resolve(true);
-        })
-        .once("error", () => resolve(false));
-    });
-    if (up) return { child, c2sPort, configPath };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`chatctl serve did not come up:\n${stderr}`);
-}
 
 async function requestSlot(c2sPort: number): Promise<{ put: string; get: string; auth: string }> {
   process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0"; // the server's generated self-signed certificate
@@ -236,7 +155,9 @@ async function main(): Promise<void> {
   log(`loopback reference: dd → TCP → sink, ${mib(bytes).toFixed(0)} MiB …`);
   const loopback = await measureLoopbackCopy(bytes);
   log("starting chatctl serve …");
-  const { child, c2sPort } = await startServer();
+  const uploadPort = await freePort();
+  const uploadYaml = ["services:", "  proxy: false", "upload:", '  addresses: ["127.0.0.1"]', `  port: ${uploadPort}`, `  maxFileBytes: ${bytes}`, "  quotaBytes: 0"];
+  const { child, c2sPort } = await startBenchServer(workDir, uploadYaml, "bench", "bench-password");
   try {
     const pid = child.pid!;
     const slot = await requestSlot(c2sPort);
