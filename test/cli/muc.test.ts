@@ -24,8 +24,7 @@ describe("chatctl muc against a running server", { timeout: 120_000 }, () => {
   let service: string;
 
   before(async () => {
-    // Services with fixed ports of their own would collide with parallel test files.
-    s = await startAdminServer({ "services.proxy": false, "services.upload": false });
+    s = await startAdminServer();
     service = `conference.${s.domain}`;
     s.addAdmin("boss", "b0ss-pass");
     for (const u of ["owner", "alice", "bob"]) s.addUser(u);

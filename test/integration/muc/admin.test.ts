@@ -26,7 +26,7 @@ describe("group chat service administration", () => {
   let service: string;
 
   before(async () => {
-    s = await startAdminServer({ "services.proxy": false, "services.upload": false });
+    s = await startAdminServer();
     service = `conference.${s.domain}`;
     s.addAdmin("boss");
     s.addUser("owner");

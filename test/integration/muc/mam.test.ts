@@ -16,8 +16,6 @@ import { MAM, queryRoomArchive, refusal } from "./room-archive.js";
 const SERVICE = "conference.localhost";
 const SID = "urn:xmpp:sid:0";
 const DAY = 24 * 60 * 60 * 1000;
-/** Services with fixed ports of their own (SOCKS5, HTTPS upload) would collide between parallel test files. */
-const NO_FIXED_PORTS = { "services.proxy": false, "services.upload": false };
 
 describe("room archives (XEP-0313 on conference.localhost)", () => {
   let t: TestServer;
@@ -28,7 +26,7 @@ describe("room archives (XEP-0313 on conference.localhost)", () => {
     return c;
   };
   before(async () => {
-    t = await startMucServer({ "storage.backend": "sqlite", ...NO_FIXED_PORTS });
+    t = await startMucServer({ "storage.backend": "sqlite" });
     for (const u of ["owner", "alice", "bob", "carol", "mallory"]) t.addUser(u, "pw");
   });
   after(async () => {

@@ -15,8 +15,6 @@ import { queryRoomArchive } from "./room-archive.js";
 
 const SERVICE = "conference.localhost";
 const DAY = 24 * 60 * 60 * 1000;
-/** Services with fixed ports of their own (SOCKS5, HTTPS upload) would collide between parallel test files. */
-const NO_FIXED_PORTS = { "services.proxy": false, "services.upload": false };
 
 /** A JSON logger as the server writes, with its lines kept for the test. */
 function jsonLog(): { log: Logger; lines: Array<Record<string, unknown>> } {
@@ -42,7 +40,7 @@ describe("archive maintenance covers room archives (real server, SQLite)", () =>
     return c;
   };
   before(async () => {
-    t = await startMucServer({ "storage.backend": "sqlite", ...NO_FIXED_PORTS });
+    t = await startMucServer({ "storage.backend": "sqlite" });
     for (const u of ["owner", "alice", "bob"]) t.addUser(u, "pw");
   });
   after(async () => {
