@@ -121,7 +121,9 @@ export const chatctlAdapter: Adapter = {
       nice: env.nice,
       logFile,
       cwd: dir,
-      env: { ...process.env, NODE_OPTIONS: "", NO_COLOR: "1" },
+      // The bench's own NODE_OPTIONS stay out of the server; CHATCTL_BENCH_NODE_OPTIONS puts
+      // flags on the server alone (e.g. `--require` a heap sampler, a V8 flag to compare).
+      env: { ...process.env, NODE_OPTIONS: process.env.CHATCTL_BENCH_NODE_OPTIONS ?? "", NO_COLOR: "1" },
     });
     const pid = child.pid!;
     const ep = { host: "127.0.0.1", port, domain: env.domain };
