@@ -50,7 +50,7 @@ export class ConnectionSet {
     const authDeadline = now - this.policy.authTimeout * 1000;
     const keepaliveBefore = now - this.policy.keepaliveInterval * 1000;
     for (const conn of this.all) {
-      if (conn.state === "connected" && conn.connectedAt.getTime() < authDeadline) {
+      if (conn.state === "connected" && conn.connectedAtMs < authDeadline) {
         conn.close(new StreamError("connection-timeout", "authentication took too long"));
       } else if (this.policy.keepaliveInterval > 0 && conn.state === "bound" && conn.lastWrite < keepaliveBefore) {
         conn.keepalive();
@@ -88,6 +88,9 @@ export async function bindC2sListeners(
   if (!cfg.enabled) return [];
   const bound: BoundListener[] = [];
   const directTls = kind === "c2sDirectTls";
+  // One environment for all of the listener's connections: a copy per connection (with its own
+  // onClose closure) would be kept by every idle session.
+  const connEnv: C2sEnvironment = { ...env, onClose: (c) => connections.delete(c) };
   const onSocket = (socket: net.Socket) => {
     if (connections.full) {
       log.warn({ remote: socket.remoteAddress }, "connection refused: maxConnections reached");
@@ -95,7 +98,7 @@ export async function bindC2sListeners(
       return;
     }
     socket.setNoDelay(true);
-    const conn = new C2sConnection(socket, directTls, { ...env, onClose: (c) => connections.delete(c) });
+    const conn = new C2sConnection(socket, directTls, connEnv);
     connections.add(conn);
   };
   for (const address of cfg.addresses) {

@@ -43,6 +43,10 @@ export interface C2sEnvironment {
   onClose(conn: C2sConnection): void;
 }
 
+/** The connection a socket belongs to, for the socket listeners shared by all connections. */
+const CONNECTION = Symbol("c2sConnection");
+type OwnedSocket = Socket & { [CONNECTION]?: C2sConnection };
+
 let counter = 0;
 function newSessionId(): string {
   return "c2s" + (++counter).toString(36) + randomHex(3);
@@ -51,10 +55,10 @@ function newSessionId(): string {
 export class C2sConnection implements Session {
   readonly kind = "c2s" as const;
   readonly id = newSessionId();
-  readonly connectedAt = new Date();
+  /** Epoch milliseconds; a number rather than a Date because thousands of idle sessions keep one each. */
+  readonly connectedAtMs = Date.now();
   readonly remoteAddress: string;
   readonly remotePort: number;
-  readonly log: Logger;
   state: SessionState = "connected";
   host = "";
   username: string | undefined;
@@ -77,6 +81,8 @@ export class C2sConnection implements Session {
   private bindings: Partial<Record<"tls-exporter" | "tls-unique", Buffer>> | undefined;
   /** Bumped at every stream restart: events parsed before it are stale (STARTTLS injection). */
   private generation = 0;
+  /** Created on first use: most sessions never write a line of their own at the usual levels. */
+  private sessionLog: Logger | undefined;
 
   constructor(
     socket: Socket,
@@ -86,14 +92,29 @@ export class C2sConnection implements Session {
     this.socket = socket;
     this.remoteAddress = normaliseAddress(socket.remoteAddress ?? "");
     this.remotePort = socket.remotePort ?? 0;
-    this.log = env.log.child({ session: this.id });
     this.parser = new StreamParser({
       maxStanzaBytes: env.limits.maxStanzaBytesPreAuth,
       maxDepth: env.limits.maxDepth,
       maxChildren: env.limits.maxChildren,
     });
     this.attach(socket);
-    this.log.debug({ remote: `${this.remoteAddress}:${this.remotePort}`, directTls }, "client connected");
+    if (this.logs("debug")) this.log.debug({ remote: `${this.remoteAddress}:${this.remotePort}`, directTls }, "client connected");
+  }
+
+  get connectedAt(): Date {
+    return new Date(this.connectedAtMs);
+  }
+
+  get log(): Logger {
+    return (this.sessionLog ??= this.env.log.child({ session: this.id }));
+  }
+
+  /**
+   * Whether lines of this level are written, asked of the parent so that the session's own logger
+   * is not created just to drop a line (children take the parent's level when created).
+   */
+  private logs(level: "debug" | "info"): boolean {
+    return isLevelEnabled(this.sessionLog ?? this.env.log, level);
   }
 
   get secure(): boolean {
@@ -108,10 +129,32 @@ export class C2sConnection implements Session {
     return !this.secure && this.state === "connected";
   }
 
+  /**
+   * The listeners are shared by all connections (a closure per listener and connection would cost
+   * every idle session ~150 bytes), and find their connection through the socket. After STARTTLS
+   * the plain socket keeps them but is ignored: removing them would delete keys from its
+   * `_events` object and turn it into a larger dictionary-mode object for the session's life.
+   */
   private attach(socket: Socket): void {
-    socket.on("data", (chunk: Buffer) => this.onData(chunk));
-    socket.on("error", (err) => this.log.debug({ err: err.message }, "socket error"));
-    socket.on("close", () => this.onSocketClosed());
+    (socket as OwnedSocket)[CONNECTION] = this;
+    socket.on("data", C2sConnection.onSocketData);
+    socket.on("error", C2sConnection.onSocketError);
+    socket.on("close", C2sConnection.onSocketClose);
+  }
+
+  private static onSocketData(this: OwnedSocket, chunk: Buffer): void {
+    const conn = this[CONNECTION];
+    if (conn !== undefined && conn.socket === this) conn.onData(chunk);
+  }
+
+  private static onSocketError(this: OwnedSocket, err: Error): void {
+    const conn = this[CONNECTION];
+    if (conn !== undefined && conn.logs("debug")) conn.log.debug({ err: err.message }, "socket error");
+  }
+
+  private static onSocketClose(this: OwnedSocket): void {
+    const conn = this[CONNECTION];
+    if (conn !== undefined && conn.socket === this) conn.onSocketClosed();
   }
 
   private onData(chunk: Buffer): void {
@@ -150,11 +193,11 @@ export class C2sConnection implements Session {
         this.onElement(ev.el);
         return;
       case "close":
-        this.log.debug("client closed the stream");
+        if (this.logs("debug")) this.log.debug("client closed the stream");
         this.closeStream();
         return;
       case "error":
-        this.log.debug({ condition: ev.condition, text: ev.text }, "stream parse error");
+        if (this.logs("debug")) this.log.debug({ condition: ev.condition, text: ev.text }, "stream parse error");
         this.close(new StreamError(ev.condition as StreamErrorCondition, ev.text));
         return;
     }
@@ -246,9 +289,6 @@ export class C2sConnection implements Session {
     if (!this.canStartTls) throw new Error("STARTTLS not possible in this state");
     this.flush();
     const raw = this.socket;
-    raw.removeAllListeners("data");
-    raw.removeAllListeners("close");
-    raw.removeAllListeners("error");
     this.bindings = undefined;
     // The options carry the current context as `secureContext`. Their SNICallback (which hands a
     // tls.Server's clients the current context after a reload) would only return that same
@@ -260,7 +300,7 @@ export class C2sConnection implements Session {
     this.attach(secure);
     // Only when it will be written: getCipher() is a native call, and the listener a closure kept
     // for the connection's life.
-    if (isLevelEnabled(this.log, "debug")) {
+    if (this.logs("debug")) {
       secure.on("secure", () => this.log.debug({ tls: secure.getProtocol(), cipher: secure.getCipher()?.name }, "STARTTLS complete"));
     }
   }
@@ -304,7 +344,7 @@ export class C2sConnection implements Session {
     this.bindings = undefined;
     this.restartParser();
     this.parser.setLimits({ maxStanzaBytes: this.env.limits.maxStanzaBytes });
-    this.log.info({ user: username }, "authenticated");
+    if (this.logs("info")) this.log.info({ user: username }, "authenticated");
   }
 
   bind(jid: Jid): void {
@@ -317,7 +357,7 @@ export class C2sConnection implements Session {
     this.jid = jid;
     this.state = "bound";
     host.sessions.add(this);
-    this.log.info({ jid: jid.toString() }, "resource bound");
+    if (this.logs("info")) this.log.info({ jid: jid.toString() }, "resource bound");
     host.bus.fire("resource-bind", { session: this });
   }
 
@@ -327,7 +367,7 @@ export class C2sConnection implements Session {
     if (error) {
       if (!this.headerSent) this.sendHeader();
       this.write(error.toElement().toString());
-      this.log.debug({ condition: error.condition, text: error.text }, "stream error sent");
+      if (this.logs("debug")) this.log.debug({ condition: error.condition, text: error.text }, "stream error sent");
     }
     this.closeStream(error?.condition ?? "closed by server");
   }
@@ -355,7 +395,7 @@ export class C2sConnection implements Session {
     const host = this.hostRef;
     if (host && this.state === "bound" && host.sessions.remove(this)) {
       host.bus.fire<SessionUnbindEvent>("resource-unbind", { session: this, reason });
-      this.log.info({ reason }, "session ended");
+      if (this.logs("info")) this.log.info({ reason }, "session ended");
     }
   }
 

@@ -119,6 +119,83 @@ const NO_BYTES = Buffer.alloc(0);
  */
 const KNOWN_NS = new Map<string, string>(Object.values(NS).map((ns) => [ns, ns]));
 
+/**
+ * The parser's working arrays (attributes of the tag being read, open elements by depth, prefix
+ * declarations in scope). Parsing a chunk is synchronous and never calls out, so every parser
+ * works in this one shared set while it parses; only a parser whose chunk ended inside a stanza
+ * (or a tag) keeps a private copy until it is back between stanzas. Thousands of idle sessions
+ * would otherwise hold eleven small arrays each (about 2 KB per session, bench W2).
+ */
+const SHARED = {
+  attrNames: [] as string[],
+  attrValues: [] as string[],
+  attrKinds: [] as number[],
+  attrColons: [] as number[],
+  qnames: [] as string[],
+  nsOf: [] as string[],
+  defaultNsOf: [] as string[],
+  nsMark: [] as number[],
+  elOf: [] as Array<Element | null>,
+  nsPrefixes: [] as string[],
+  nsUris: [] as string[],
+};
+/**
+ * What the parser's `events` points at between writes (nothing is pushed outside write()), so an
+ * idle session does not keep its last stanza alive through the last write's event list.
+ */
+const NO_EVENTS: StreamEvent[] = Object.freeze([]) as unknown as StreamEvent[];
+const NO_DECLS: readonly string[] = Object.freeze([]);
+
+/** Limits objects shared by parsers with the same limits (every session of a server has the same few). */
+const LIMITS_CACHE = new Map<string, ParserLimits>();
+const LIMITS_CACHE_MAX = 32;
+
+function sharedLimits(l: ParserLimits): ParserLimits {
+  const key = `${l.maxStanzaBytes} ${l.maxDepth} ${l.maxChildren} ${l.maxAttributes}`;
+  const known = LIMITS_CACHE.get(key);
+  if (known !== undefined) return known;
+  const frozen = Object.freeze({ ...l });
+  if (LIMITS_CACHE.size < LIMITS_CACHE_MAX) LIMITS_CACHE.set(key, frozen);
+  return frozen;
+}
+
+/**
+ * Names and namespaces from stream headers, shared by the streams that send the same ones (all
+ * clients send `stream:stream` and the same prefixes). Bounded, and only short strings, as the
+ * contents come from the network.
+ */
+const HEADER_STRINGS = new Map<string, string>();
+const HEADER_DECLS = new Map<string, readonly string[]>();
+const HEADER_CACHE_MAX = 256;
+const HEADER_CACHE_MAX_CHARS = 256;
+
+/**
+ * A string with no tie to the chunk it was cut from: V8 keeps a whole chunk alive while one slice
+ * of it lives, and the stream header's names live as long as the stream.
+ */
+function detached(s: string): string {
+  const known = KNOWN_NS.get(s) ?? HEADER_STRINGS.get(s);
+  if (known !== undefined) return known;
+  const copy = Buffer.from(s, "utf8").toString("utf8");
+  if (HEADER_STRINGS.size < HEADER_CACHE_MAX && s.length <= HEADER_CACHE_MAX_CHARS) HEADER_STRINGS.set(copy, copy);
+  return copy;
+}
+
+/** The flat prefix/uri list of a stream's own declarations, shared between streams that declare the same. */
+function sharedDecls(prefixes: string[], uris: string[], n: number): readonly string[] {
+  if (n === 0) return NO_DECLS;
+  let key = "";
+  // U+0000 cannot occur in a name or an attribute value (XML 1.0 §2.2), so keys cannot collide.
+  for (let k = 0; k < n; k++) key += prefixes[k] + "\u0000" + uris[k] + "\u0000";
+  const known = HEADER_DECLS.get(key);
+  if (known !== undefined) return known;
+  const decls: string[] = [];
+  for (let k = 0; k < n; k++) decls.push(detached(prefixes[k]!), detached(uris[k]!));
+  Object.freeze(decls);
+  if (HEADER_DECLS.size < HEADER_CACHE_MAX && key.length <= HEADER_CACHE_MAX_CHARS) HEADER_DECLS.set(key, decls);
+  return decls;
+}
+
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
 }
@@ -139,7 +216,7 @@ export class StreamParser {
 
   // Input.
   private held: Buffer = NO_BYTES; // an unfinished character at the end of the last chunk
-  private events: StreamEvent[] = [];
+  private events: StreamEvent[] = NO_EVENTS;
   private cur = ""; // the decoded text being parsed
   private ascii = true; // cur is pure ASCII: char index = byte offset
   private end = 0; // scan bound in cur: the end of cur, or where the segment's budget runs out
@@ -175,30 +252,38 @@ export class StreamParser {
   // The start tag being read.
   private tagName = "";
   private tagColon = -1;
-  private attrNames: string[] = [];
-  private attrValues: string[] = [];
-  private attrKinds: number[] = [];
-  private attrColons: number[] = [];
+  // Scratch arrays: SHARED's, or this parser's own while it is inside a stanza (ownsScratch).
+  private attrNames: string[] = SHARED.attrNames;
+  private attrValues: string[] = SHARED.attrValues;
+  private attrKinds: number[] = SHARED.attrKinds;
+  private attrColons: number[] = SHARED.attrColons;
   private attrCount = 0;
   private tagHasDecl = false;
   private sawSpace = false;
 
   // Open elements by depth index (0 = the stream header). nsOf[0] is the stream's default
   // namespace: the "parent namespace" of stanzas.
-  private qnames: string[] = [];
-  private nsOf: string[] = [];
-  private defaultNsOf: string[] = [];
-  private nsMark: number[] = [];
-  private elOf: Array<Element | null> = [];
+  private qnames: string[] = SHARED.qnames;
+  private nsOf: string[] = SHARED.nsOf;
+  private defaultNsOf: string[] = SHARED.defaultNsOf;
+  private nsMark: number[] = SHARED.nsMark;
+  private elOf: Array<Element | null> = SHARED.elOf;
   private childCount = 0; // elements inside the current stanza
 
   // In-scope prefix declarations, innermost last.
-  private nsPrefixes: string[] = [];
-  private nsUris: string[] = [];
+  private nsPrefixes: string[] = SHARED.nsPrefixes;
+  private nsUris: string[] = SHARED.nsUris;
   private nsTop = 0;
 
+  // Between stanzas the scratch arrays are not this parser's: what it must remember of them (the
+  // stream header, at depth index 0, and the prefixes it declared) is parked here.
+  private ownsScratch = false;
+  private streamQName = "";
+  private streamNs = "";
+  private parkedDecls: readonly string[] = NO_DECLS; // prefix, uri, prefix, uri …
+
   constructor(limits?: Partial<ParserLimits>) {
-    this.limits = { ...DEFAULT_LIMITS };
+    this.limits = DEFAULT_LIMITS;
     if (limits) this.setLimits(limits);
     this.reset();
   }
@@ -211,12 +296,12 @@ export class StreamParser {
       if (!(v >= 0)) throw new RangeError(`parser limit ${key} must be a non-negative number, got ${v}`);
       next[key] = v;
     }
-    this.limits = next;
+    this.limits = sharedLimits(next);
   }
 
   reset(): void {
     this.held = NO_BYTES;
-    this.events = [];
+    this.events = NO_EVENTS;
     this.cur = "";
     this.last1 = this.last2 = 0;
     this.state = S_IDLE;
@@ -231,14 +316,104 @@ export class StreamParser {
     this.pendingCR = false;
     this.attrCount = 0;
     this.childCount = 0;
-    this.qnames.length = this.nsOf.length = this.defaultNsOf.length = this.nsMark.length = this.elOf.length = 0;
-    this.nsPrefixes.length = this.nsUris.length = 0;
     this.nsTop = 0;
+    this.useSharedScratch();
+    this.streamQName = this.streamNs = "";
+    this.parkedDecls = NO_DECLS;
   }
 
   write(chunk: Buffer): StreamEvent[] {
     if (this.state === S_FAILED) return [];
     const events: StreamEvent[] = (this.events = []);
+    if (!this.ownsScratch) this.unpark();
+    try {
+      this.decode(chunk);
+    } finally {
+      this.events = NO_EVENTS;
+      this.cur = "";
+      this.settle();
+    }
+    return events;
+  }
+
+  // ---------------------------------------------------------------- scratch sharing
+
+  private useSharedScratch(): void {
+    this.ownsScratch = false;
+    this.attrNames = SHARED.attrNames;
+    this.attrValues = SHARED.attrValues;
+    this.attrKinds = SHARED.attrKinds;
+    this.attrColons = SHARED.attrColons;
+    this.qnames = SHARED.qnames;
+    this.nsOf = SHARED.nsOf;
+    this.defaultNsOf = SHARED.defaultNsOf;
+    this.nsMark = SHARED.nsMark;
+    this.elOf = SHARED.elOf;
+    this.nsPrefixes = SHARED.nsPrefixes;
+    this.nsUris = SHARED.nsUris;
+  }
+
+  /** Puts back into the shared arrays what park() kept (the parser is between stanzas). */
+  private unpark(): void {
+    if (this.depth > 0) {
+      this.qnames[0] = this.streamQName;
+      this.nsOf[0] = this.defaultNsOf[0] = this.streamNs;
+      this.nsMark[0] = 0;
+      this.elOf[0] = null;
+    }
+    const decls = this.parkedDecls;
+    for (let k = 0, j = 0; j < decls.length; k++, j += 2) {
+      this.nsPrefixes[k] = decls[j]!;
+      this.nsUris[k] = decls[j + 1]!;
+    }
+  }
+
+  /**
+   * After a chunk: between stanzas (or failed) the parser needs nothing of the scratch arrays but
+   * the stream header's entries, which it parks; inside a stanza or tag it copies what is in use
+   * of the shared arrays to arrays of its own, as the next parser to write will overwrite them.
+   */
+  private settle(): void {
+    if (this.state === S_IDLE || this.state === S_FAILED) {
+      this.park();
+      return;
+    }
+    if (this.ownsScratch) return;
+    const d = this.depth;
+    const a = this.attrCount + 1; // the attribute whose name is read but whose value is not yet
+    this.ownsScratch = true;
+    this.attrNames = this.attrNames.slice(0, a);
+    this.attrValues = this.attrValues.slice(0, this.attrCount);
+    this.attrKinds = this.attrKinds.slice(0, a);
+    this.attrColons = this.attrColons.slice(0, a);
+    this.qnames = this.qnames.slice(0, d);
+    this.nsOf = this.nsOf.slice(0, d);
+    this.defaultNsOf = this.defaultNsOf.slice(0, d);
+    this.nsMark = this.nsMark.slice(0, d);
+    this.elOf = this.elOf.slice(0, d);
+    this.nsPrefixes = this.nsPrefixes.slice(0, this.nsTop);
+    this.nsUris = this.nsUris.slice(0, this.nsTop);
+  }
+
+  private park(): void {
+    // Nothing more is parsed after a failure, and between stanzas no tag is half read.
+    for (let k = 0; k < this.attrCount; k++) this.attrValues[k] = "";
+    this.attrCount = 0;
+    if (this.state === S_FAILED) {
+      this.depth = this.nsTop = 0;
+    } else if (this.depth > 0) {
+      this.streamQName = this.qnames[0]!;
+      this.streamNs = this.nsOf[0]!;
+    }
+    const n = this.nsTop;
+    const decls = this.parkedDecls;
+    let same = decls.length === 2 * n;
+    for (let k = 0; same && k < n; k++) same = decls[2 * k] === this.nsPrefixes[k] && decls[2 * k + 1] === this.nsUris[k];
+    if (!same) this.parkedDecls = sharedDecls(this.nsPrefixes, this.nsUris, n);
+    if (this.ownsScratch) this.useSharedScratch();
+  }
+
+  private decode(chunk: Buffer): void {
     let s: string;
     if (this.held.length === 0 && isAscii(chunk)) {
       // ASCII: one byte per character, so latin1 gives exactly the UTF-8 text.
@@ -252,15 +427,13 @@ export class StreamParser {
       const body = n === 0 ? bytes : bytes.subarray(0, bytes.length - n);
       if (!isUtf8(body) || (n > 0 && !isUtf8Prefix(bytes.subarray(bytes.length - n)))) {
         this.invalidUtf8(chunk);
-        return events;
+        return;
       }
       this.ascii = false;
       s = body.toString("utf8");
       this.held = n === 0 ? NO_BYTES : Buffer.from(bytes.subarray(bytes.length - n));
     }
     this.parse(s);
-    this.cur = "";
-    return events;
   }
 
   /**
@@ -1035,8 +1208,8 @@ export class StreamParser {
     // As in finishStartTag: scratch slots must not keep the header's chunk alive (see KNOWN_NS).
     for (let k = 0; k < this.attrCount; k++) this.attrValues[k] = "";
 
-    const streamNs = KNOWN_NS.get(defaultNs) ?? defaultNs;
-    this.qnames[0] = qname;
+    const streamNs = detached(defaultNs);
+    this.qnames[0] = detached(qname); // parked for the life of the stream (see park())
     this.nsOf[0] = streamNs;
     this.defaultNsOf[0] = streamNs;
     this.nsMark[0] = 0;
