@@ -77,6 +77,15 @@ export interface ArchiveUserSummary {
   newest: Date;
 }
 
+/** One item of ArchiveStore.appendMany. */
+export interface ArchiveAppend {
+  user: string;
+  value: string;
+  key: string;
+  when: Date;
+  with: string;
+}
+
 export interface ArchiveStore {
   readonly caps: ArchiveCaps;
   /**
@@ -84,6 +93,12 @@ export interface ArchiveStore {
    * key the user's archive already holds replaces that item, which moves to the end.
    */
   append(user: string, value: string, meta?: { key?: string; when?: Date; with?: string }): string;
+  /**
+   * Appends these items in order, each exactly as append(item.user, item.value, item) would (keys
+   * given, so nothing is returned). Optional: a backend offers it when a batch is cheaper than
+   * one call per item; callers fall back to append(). Atomic only inside the caller's transaction.
+   */
+  appendMany?(items: readonly ArchiveAppend[]): void;
   /** Items in archive (append) order, newest first with `reverse`; the limit applies in that order. */
   find(user: string, query?: ArchiveQuery): ArchiveItem[];
   count(user: string, query?: Pick<ArchiveQuery, "with" | "start" | "end">): number;

@@ -8,17 +8,11 @@
 // user's oldest messages later rewrites a page per batch instead of a page per message.
 import { newArchiveKey } from "../../storage/archive-key.js";
 import type { Logger } from "../../log/logger.js";
-import type { ArchiveStore } from "../../storage/types.js";
+import type { ArchiveAppend, ArchiveStore } from "../../storage/types.js";
 
 export type Transaction = <T>(fn: () => T) => T;
 
-interface Pending {
-  user: string;
-  value: string;
-  key: string;
-  when: Date;
-  with: string;
-}
+type Pending = ArchiveAppend;
 
 export class ArchiveWriter {
   private pending: Pending[] = [];
@@ -52,7 +46,8 @@ export class ArchiveWriter {
     this.pending = [];
     try {
       this.transaction(() => {
-        for (const p of batch) this.store.append(p.user, p.value, { key: p.key, when: p.when, with: p.with });
+        if (this.store.appendMany !== undefined) this.store.appendMany(batch);
+        else for (const p of batch) this.store.append(p.user, p.value, { key: p.key, when: p.when, with: p.with });
       });
     } catch (err) {
       this.log.error({ err, messages: batch.length }, "archiving failed; these messages are not in the archive");

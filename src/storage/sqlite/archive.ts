@@ -1,13 +1,14 @@
-// Archive stores over the archive_item table (schema step 2). Archive order is sort_id (the append
-// order); every page boundary (before/after) is a key resolved to its sort_id, never a timestamp,
-// so items with equal times still page exactly. An archive (host, store, user) and a partner's
-// bare JID are integer ids (archive_owner, archive_peer), which keeps rows and index entries
-// narrow; this file caches those ids per connection. The SQL is assembled from the filters
+// Archive stores over the archive_item table (schema steps 2 and 3). Archive order is sort_id (the
+// append order); every page boundary (before/after) is a key resolved to its sort_id, never a
+// timestamp, so items with equal times still page exactly. An archive (host, store, user) and a
+// partner's bare JID are integer ids (archive_owner, archive_peer), which keeps rows and index
+// entries narrow; this file caches those ids per connection. The SQL is assembled from the filters
 // present and each distinct text is prepared once (SqliteConnection caches it).
 import { newArchiveKey } from "../archive-key.js";
 import {
   ALL_USERS,
   StoreError,
+  type ArchiveAppend,
   type ArchiveCaps,
   type ArchiveDeleteQuery,
   type ArchiveItem,
@@ -97,6 +98,28 @@ class SqliteArchiveStore implements ArchiveStore {
     return key;
   }
 
+  /**
+   * The writer's batch: one row per statement (multi-row INSERT OR REPLACE statements measured
+   * slower, with 3-6 µs more system CPU per row, most likely the statement journal SQLite keeps for
+   * a statement that changes several rows), but one prepared statement, positional parameters,
+   * and the owner looked up once per run of one user (a writer's batch is sorted by user).
+   */
+  appendMany(items: readonly ArchiveAppend[]): void {
+    guard(() => {
+      const insert = this.conn.statement(INSERT);
+      let lastUser: string | undefined;
+      let owner = 0;
+      for (const item of items) {
+        if (item.user !== lastUser) {
+          owner = this.ownerId(item.user, true)!;
+          lastUser = item.user;
+        }
+        const { bare, resource } = splitJid(item.with);
+        insert.run(owner, item.key, millis(item.when), this.peerId(bare, true), resource, Buffer.byteLength(item.value, "utf8"), item.value);
+      }
+    });
+  }
+
   find(user: string, query: ArchiveQuery = {}): ArchiveItem[] {
     return guard(() => {
       const owner = this.ownerId(user, false);
@@ -156,13 +179,13 @@ class SqliteArchiveStore implements ArchiveStore {
       where += filters;
       const limit = limitOf(query.limit);
       if (limit < 0) return this.conn.statement(`DELETE FROM archive_item AS i WHERE ${where}`).run(...params).changes;
-      // Oldest first: one archive walks (owner, "when", …, sort_id); every archive of the store
-      // walks ("when", owner, sort_id), skipping other stores' entries without reading their rows.
-      const index = user === ALL_USERS ? "archive_item_time" : "archive_item_when";
+      // Oldest first, through archive_item_when (owner, "when", …, sort_id): one archive is read in
+      // that order; every archive of the store is one range per archive up to `end`, and SQLite
+      // keeps only the `limit` oldest of them while sorting (the window holds about a batch).
       params.push(limit);
       const sql =
         `DELETE FROM archive_item WHERE sort_id IN ` +
-        `(SELECT i.sort_id FROM archive_item i INDEXED BY ${index} WHERE ${where} ORDER BY i."when", i.sort_id LIMIT ?)`;
+        `(SELECT i.sort_id FROM archive_item i INDEXED BY archive_item_when WHERE ${where} ORDER BY i."when", i.sort_id LIMIT ?)`;
       return this.conn.statement(sql).run(...params).changes;
     });
   }

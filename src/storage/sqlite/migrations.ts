@@ -110,6 +110,17 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX archive_item_time ON archive_item ("when", owner);
     `,
   },
+  {
+    name: "archive: the size cap reads the per-archive time index; drop the store-wide one",
+    // archive_item_time was written on every append and every purge only for the size cap's
+    // "oldest first across every archive of a store" delete. That delete now walks each archive's
+    // archive_item_when range up to the batch's instant (one seek per archive of the store, which
+    // the cap's own per-user counts already pay) and keeps the oldest `limit` of them: an index
+    // fewer on the message path, ~16 bytes less per message.
+    sql: `
+      DROP INDEX archive_item_time;
+    `,
+  },
 ];
 
 /** The schema version this code writes: the number of migration steps. */
