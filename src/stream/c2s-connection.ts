@@ -98,7 +98,7 @@ export class C2sConnection implements Session {
       maxChildren: env.limits.maxChildren,
     });
     this.attach(socket);
-    if (this.logs("debug")) this.log.debug({ remote: `${this.remoteAddress}:${this.remotePort}`, directTls }, "client connected");
+    this.note("debug", { remote: `${this.remoteAddress}:${this.remotePort}`, directTls }, "client connected");
   }
 
   get connectedAt(): Date {
@@ -115,6 +115,11 @@ export class C2sConnection implements Session {
    */
   private logs(level: "debug" | "info"): boolean {
     return isLevelEnabled(this.sessionLog ?? this.env.log, level);
+  }
+
+  /** One line of the connection's own, through the session's logger only when it is written. */
+  private note(level: "debug" | "info", fields: object | string, msg?: string): void {
+    if (this.logs(level)) this.log[level](fields, msg);
   }
 
   get secure(): boolean {
@@ -149,7 +154,7 @@ export class C2sConnection implements Session {
 
   private static onSocketError(this: OwnedSocket, err: Error): void {
     const conn = this[CONNECTION];
-    if (conn !== undefined && conn.logs("debug")) conn.log.debug({ err: err.message }, "socket error");
+    conn?.note("debug", { err: err.message }, "socket error");
   }
 
   private static onSocketClose(this: OwnedSocket): void {
@@ -193,11 +198,11 @@ export class C2sConnection implements Session {
         this.onElement(ev.el);
         return;
       case "close":
-        if (this.logs("debug")) this.log.debug("client closed the stream");
+        this.note("debug", "client closed the stream");
         this.closeStream();
         return;
       case "error":
-        if (this.logs("debug")) this.log.debug({ condition: ev.condition, text: ev.text }, "stream parse error");
+        this.note("debug", { condition: ev.condition, text: ev.text }, "stream parse error");
         this.close(new StreamError(ev.condition as StreamErrorCondition, ev.text));
         return;
     }
@@ -344,7 +349,7 @@ export class C2sConnection implements Session {
     this.bindings = undefined;
     this.restartParser();
     this.parser.setLimits({ maxStanzaBytes: this.env.limits.maxStanzaBytes });
-    if (this.logs("info")) this.log.info({ user: username }, "authenticated");
+    this.note("info", { user: username }, "authenticated");
   }
 
   bind(jid: Jid): void {
@@ -357,7 +362,7 @@ export class C2sConnection implements Session {
     this.jid = jid;
     this.state = "bound";
     host.sessions.add(this);
-    if (this.logs("info")) this.log.info({ jid: jid.toString() }, "resource bound");
+    this.note("info", { jid: jid.toString() }, "resource bound");
     host.bus.fire("resource-bind", { session: this });
   }
 
@@ -367,7 +372,7 @@ export class C2sConnection implements Session {
     if (error) {
       if (!this.headerSent) this.sendHeader();
       this.write(error.toElement().toString());
-      if (this.logs("debug")) this.log.debug({ condition: error.condition, text: error.text }, "stream error sent");
+      this.note("debug", { condition: error.condition, text: error.text }, "stream error sent");
     }
     this.closeStream(error?.condition ?? "closed by server");
   }
@@ -395,7 +400,7 @@ export class C2sConnection implements Session {
     const host = this.hostRef;
     if (host && this.state === "bound" && host.sessions.remove(this)) {
       host.bus.fire<SessionUnbindEvent>("resource-unbind", { session: this, reason });
-      if (this.logs("info")) this.log.info({ reason }, "session ended");
+      this.note("info", { reason }, "session ended");
     }
   }
 

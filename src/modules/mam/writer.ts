@@ -12,10 +12,8 @@ import type { ArchiveAppend, ArchiveStore } from "../../storage/types.js";
 
 export type Transaction = <T>(fn: () => T) => T;
 
-type Pending = ArchiveAppend;
-
 export class ArchiveWriter {
-  private pending: Pending[] = [];
+  private pending: ArchiveAppend[] = [];
   private scheduled: NodeJS.Immediate | undefined;
 
   constructor(
@@ -55,6 +53,6 @@ export class ArchiveWriter {
   }
 }
 
-function byUser(a: Pending, b: Pending): number {
+function byUser(a: ArchiveAppend, b: ArchiveAppend): number {
   return a.user < b.user ? -1 : a.user > b.user ? 1 : 0;
 }
